@@ -1,0 +1,105 @@
+package dev.jkvm.core.bus;
+
+import dev.jkvm.devices.bus.BusDevice;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An address space (port I/O or MMIO) where devices claim ranges. Lookups are lock-free over an immutable
+ * sorted snapshot, replaced on registration. Unclaimed reads return all ones and unclaimed writes are dropped,
+ * counted, and logged once per address, as QEMU does.
+ */
+public final class IoBus {
+    private static final System.Logger LOG = System.getLogger(IoBus.class.getName());
+
+    /** One claimed range, [base, base + size). */
+    public record Mapping(String name, long base, long size, BusDevice device) {
+        public long end() {
+            return base + size;
+        }
+    }
+
+    private final String busName;
+    private volatile Mapping[] mappings = new Mapping[0];
+    private final ConcurrentHashMap<Long, AtomicLong> unclaimed = new ConcurrentHashMap<>();
+
+    public IoBus(String busName) {
+        this.busName = busName;
+    }
+
+    /** Claims [base, base + size) for {@code device}; a range overlapping an existing claim is refused. */
+    public synchronized void register(String name, long base, long size, BusDevice device) {
+        if (size <= 0 || base < 0 || base + size < base) {
+            throw new IllegalArgumentException(String.format("%s: bad range for %s: 0x%x+0x%x", busName, name, base, size));
+        }
+        for (Mapping m : mappings) {
+            if (base < m.end() && m.base() < base + size) {
+                throw new IllegalArgumentException(String.format(
+                        "%s: %s at 0x%x-0x%x overlaps %s at 0x%x-0x%x",
+                        busName, name, base, base + size - 1, m.name(), m.base(), m.end() - 1));
+            }
+        }
+        Mapping[] next = Arrays.copyOf(mappings, mappings.length + 1);
+        next[next.length - 1] = new Mapping(name, base, size, device);
+        Arrays.sort(next, (a, b) -> Long.compare(a.base(), b.base()));
+        mappings = next;
+    }
+
+    /** The claim covering {@code address}, or null. */
+    public Mapping find(long address) {
+        Mapping[] snapshot = mappings;
+        int lo = 0;
+        int hi = snapshot.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Mapping m = snapshot[mid];
+            if (address < m.base()) {
+                hi = mid - 1;
+            } else if (address >= m.end()) {
+                lo = mid + 1;
+            } else {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    public long read(long address, int size) {
+        Mapping m = find(address);
+        if (m == null) {
+            noteUnclaimed("read", address, size);
+            return size >= 8 ? -1L : (1L << (size * 8)) - 1;
+        }
+        return m.device().read(address - m.base(), size);
+    }
+
+    public void write(long address, int size, long value) {
+        Mapping m = find(address);
+        if (m == null) {
+            noteUnclaimed("write", address, size);
+            return;
+        }
+        m.device().write(address - m.base(), size, value);
+    }
+
+    /** How many accesses hit {@code address} with nothing claiming it. */
+    public long unclaimedCount(long address) {
+        AtomicLong count = unclaimed.get(address);
+        return count == null ? 0 : count.get();
+    }
+
+    private void noteUnclaimed(String access, long address, int size) {
+        AtomicLong count = unclaimed.computeIfAbsent(address, a -> new AtomicLong());
+        if (count.getAndIncrement() == 0) {
+            LOG.log(System.Logger.Level.INFO, String.format("%s: unclaimed %d-byte %s at 0x%x (logged once per address)",
+                    busName, size, access, address));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return busName;
+    }
+}

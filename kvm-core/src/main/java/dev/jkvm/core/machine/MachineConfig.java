@@ -1,0 +1,114 @@
+package dev.jkvm.core.machine;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What to build: RAM, vCPUs, the kernel and its command line, and where the serial console goes.
+ * {@code consoleInput} may be null (no input).
+ */
+public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cmdline,
+                            OutputStream console, InputStream consoleInput, boolean transparentHugePages,
+                            Path kvmDevice, DebugExitPort debugExit) {
+    /** Where QEMU's isa-debug-exit device sits, when the machine has one. */
+    public record DebugExitPort(int base, int size) {
+        /** The placement test guests conventionally use: {@code -device isa-debug-exit,iobase=0xf4,iosize=0x04}. */
+        public static final DebugExitPort QEMU_TEST_DEFAULT = new DebugExitPort(0xF4, 4);
+    }
+
+    /** Most vCPUs jkvm starts; KVM's own limit is checked at creation. */
+    public static final int MAX_CPUS = 1024;
+
+    public MachineConfig {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(console, "console");
+        Objects.requireNonNull(kvmDevice, "kvmDevice");
+        cmdline = cmdline == null ? "" : cmdline;
+        if (memoryBytes <= 0) {
+            throw new IllegalArgumentException("memory size must be positive, got " + memoryBytes);
+        }
+        if (cpus < 1 || cpus > MAX_CPUS) {
+            throw new IllegalArgumentException("vCPU count must be 1.." + MAX_CPUS + ", got " + cpus);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: 128 MiB, one vCPU, console to standard output, no input, /dev/kvm, no isa-debug-exit. */
+    public static final class Builder {
+        private long memoryBytes = 128L << 20;
+        private int cpus = 1;
+        private Kernel kernel;
+        private String cmdline = "";
+        private OutputStream console = System.out;
+        private InputStream consoleInput;
+        private boolean transparentHugePages;
+        private Path kvmDevice = Path.of("/dev/kvm");
+        private DebugExitPort debugExit;
+
+        public Builder memoryMiB(long mib) {
+            this.memoryBytes = mib << 20;
+            return this;
+        }
+
+        public Builder memoryBytes(long bytes) {
+            this.memoryBytes = bytes;
+            return this;
+        }
+
+        public Builder cpus(int cpus) {
+            this.cpus = cpus;
+            return this;
+        }
+
+        public Builder kernel(Kernel kernel) {
+            this.kernel = kernel;
+            return this;
+        }
+
+        public Builder kernel(Path path) {
+            this.kernel = Kernel.read(path);
+            return this;
+        }
+
+        public Builder cmdline(String cmdline) {
+            this.cmdline = cmdline;
+            return this;
+        }
+
+        public Builder console(OutputStream console) {
+            this.console = console;
+            return this;
+        }
+
+        public Builder consoleInput(InputStream input) {
+            this.consoleInput = input;
+            return this;
+        }
+
+        public Builder transparentHugePages(boolean enabled) {
+            this.transparentHugePages = enabled;
+            return this;
+        }
+
+        public Builder kvmDevice(Path device) {
+            this.kvmDevice = device;
+            return this;
+        }
+
+        /** Adds QEMU's isa-debug-exit: a write of v ends the VM with status (v << 1) | 1. */
+        public Builder debugExit(DebugExitPort port) {
+            this.debugExit = port;
+            return this;
+        }
+
+        public MachineConfig build() {
+            return new MachineConfig(memoryBytes, cpus, kernel, cmdline, console, consoleInput,
+                    transparentHugePages, kvmDevice, debugExit);
+        }
+    }
+}

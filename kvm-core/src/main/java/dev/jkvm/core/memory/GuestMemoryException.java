@@ -1,0 +1,8 @@
+package dev.jkvm.core.memory;
+
+/** A guest-physical access that falls outside guest RAM: refused instead of touching host memory. */
+public final class GuestMemoryException extends RuntimeException {
+    public GuestMemoryException(String message) {
+        super(message);
+    }
+}

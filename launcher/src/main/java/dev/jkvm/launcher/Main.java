@@ -1,0 +1,151 @@
+package dev.jkvm.launcher;
+
+import dev.jkvm.core.VmmException;
+import dev.jkvm.core.machine.Kernel;
+import dev.jkvm.core.machine.Machine;
+import dev.jkvm.core.machine.MachineConfig;
+import dev.jkvm.core.machine.VmStop;
+import dev.jkvm.devices.serial.SerialInputPump;
+import dev.jkvm.testos.TestOsImage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The {@code jkvm} command: QEMU's flags for what jkvm implements, a one-line error for anything else. */
+@Command(name = "jkvm", sortOptions = false, version = "jkvm 0.1.0",
+        description = "A pure-Java KVM hypervisor. With no -kernel it boots the built-in demo guest.")
+public final class Main implements Callable<Integer> {
+    /** Name under which the built-in demo guest is reported. */
+    static final String DEMO_NAME = "built-in demo guest";
+    /** Status for a command line or configuration jkvm cannot use, as QEMU uses. */
+    static final int USAGE_ERROR = 1;
+
+    @Option(names = "-m", paramLabel = "SIZE", description = "guest RAM, MiB or with a K/M/G/T suffix (default 128)")
+    String memory = "128";
+
+    @Option(names = "-smp", paramLabel = "N[,sockets=S,cores=C,threads=T]", description = "vCPUs (default 1)")
+    String smp = "1";
+
+    @Option(names = "-kernel", paramLabel = "FILE", description = "ELF kernel with a Xen PVH entry note")
+    Path kernel;
+
+    @Option(names = "-append", paramLabel = "CMDLINE", description = "kernel command line")
+    String append = "";
+
+    @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]", description = "add a device (isa-debug-exit)")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "-serial", paramLabel = "stdio", description = "serial console backend (stdio)")
+    String serial = "stdio";
+
+    @Option(names = "-nographic", description = "accepted for QEMU compatibility: jkvm has no display")
+    boolean nographic;
+
+    @Option(names = "-display", paramLabel = "none", description = "accepted for QEMU compatibility (none)")
+    String display = "none";
+
+    @Option(names = "-monitor", paramLabel = "none", description = "accepted for QEMU compatibility (none)")
+    String monitor = "none";
+
+    @Option(names = "-enable-kvm", description = "accepted for QEMU compatibility: jkvm always uses KVM")
+    boolean enableKvm;
+
+    @Option(names = "-no-reboot", description = "end instead of rebooting (jkvm's only behaviour for now)")
+    boolean noReboot;
+
+    @Option(names = "-mem-path-thp", description = "ask for transparent huge pages behind guest RAM")
+    boolean hugePages;
+
+    @Option(names = "-kvm-device", paramLabel = "PATH", description = "the KVM device (default /dev/kvm)")
+    Path kvmDevice = Path.of("/dev/kvm");
+
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
+
+    @Option(names = {"-version", "--version"}, versionHelp = true, description = "show the version")
+    boolean version;
+
+    public static void main(String[] args) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "jkvm: %5$s%n");
+        System.exit(run(args, System.err));
+    }
+
+    static int run(String[] args, PrintStream err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("jkvm: " + e.getMessage().lines().findFirst().orElse("bad command line"));
+            return USAGE_ERROR;
+        });
+        cli.setExecutionExceptionHandler((e, c, p) -> {
+            err.println("jkvm: " + oneLine(e));
+            return USAGE_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e instanceof VmmException || e instanceof UsageException || e instanceof IllegalArgumentException
+                ? e.getMessage() : e.toString();
+        return message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ');
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        MachineConfig config = configure();
+        Machine machine = Machine.create(config);
+        Thread hook = Thread.ofPlatform().unstarted(machine::close);
+        Runtime.getRuntime().addShutdownHook(hook);
+        VmStop stop;
+        try (machine) {
+            machine.start();
+            stop = machine.awaitStop();
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        if (stop instanceof VmStop.Failure failure) {
+            System.out.flush();
+            System.err.println("jkvm: " + failure.message());
+        }
+        return stop.exitStatus();
+    }
+
+    MachineConfig configure() {
+        if (!serial.equals("stdio")) {
+            throw new UsageException("-serial " + serial + ": only 'stdio' is supported");
+        }
+        if (!display.equals("none")) {
+            throw new UsageException("-display " + display + ": jkvm has no display; use -display none or -nographic");
+        }
+        if (!monitor.equals("none")) {
+            throw new UsageException("-monitor " + monitor + ": jkvm has no monitor yet; use -monitor none");
+        }
+        SmpArgument topology = SmpArgument.parse(smp);
+        MachineConfig.Builder builder = MachineConfig.builder()
+                .memoryBytes(SizeArgument.parseMemory(memory))
+                .cpus(topology.cpus())
+                .cmdline(append)
+                .console(new FileOutputStream(FileDescriptor.out))
+                .consoleInput(SerialInputPump.interruptibleStdin())
+                .transparentHugePages(hugePages)
+                .kvmDevice(kvmDevice);
+        for (String device : devices) {
+            DeviceArgument.apply(device, builder);
+        }
+        if (kernel == null) {
+            builder.kernel(new Kernel(DEMO_NAME, TestOsImage.bytes()));
+            if (devices.isEmpty()) {
+                builder.debugExit(MachineConfig.DebugExitPort.QEMU_TEST_DEFAULT);
+            }
+        } else {
+            builder.kernel(kernel);
+        }
+        return builder.build();
+    }
+}

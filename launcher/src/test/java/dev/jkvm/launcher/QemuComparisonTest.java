@@ -1,0 +1,47 @@
+package dev.jkvm.launcher;
+
+import dev.jkvm.testos.Qemu;
+import dev.jkvm.testos.QemuOptions;
+import dev.jkvm.testos.QemuResult;
+import dev.jkvm.testos.TestOsImage;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/** The same test OS image under QEMU and under the jkvm command prints the same console output and ends alike. */
+class QemuComparisonTest {
+    private static final Duration LIMIT = Duration.ofMinutes(3);
+
+    @TempDir
+    static Path dir;
+
+    @ParameterizedTest(name = "{0} -m {1} -smp {2}")
+    @CsvSource({
+            "demo, 128, 1",
+            "demo, 512, 2",
+            "test=selftest, 128, 1",
+            "test=unclaimed, 64, 1",
+    })
+    void sameConsoleAndStatusAsQemu(String cmdline, int memoryMiB, int cpus) throws Exception {
+        Path elf = TestOsImage.writeTo(dir);
+        QemuResult qemu = Qemu.run(QemuOptions.of(elf, cmdline).withMemoryMiB(memoryMiB).withCpus(cpus));
+        QemuResult.Exited exited = assertInstanceOf(QemuResult.Exited.class, qemu, qemu::describe);
+        JkvmProcess jkvm = JkvmProcess.run(LIMIT, "-m", Integer.toString(memoryMiB), "-smp", Integer.toString(cpus),
+                "-kernel", elf.toString(), "-append", cmdline,
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-nographic", "-no-reboot");
+        assertEquals(normalize(exited.stdout()), normalize(jkvm.stdout()),
+                "console output, QEMU vs jkvm; jkvm stderr: " + jkvm.stderr());
+        assertEquals(exited.status(), jkvm.status(), "exit status; jkvm stderr: " + jkvm.stderr());
+        assertEquals("", jkvm.stderr(), "jkvm printed diagnostics");
+    }
+
+    private static String normalize(String console) {
+        return console.replace("\r\n", "\n");
+    }
+}

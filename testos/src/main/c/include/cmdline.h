@@ -1,0 +1,22 @@
+/* The kernel command line: space-separated words, the ones of the form key=value are settings. */
+#ifndef TESTOS_CMDLINE_H
+#define TESTOS_CMDLINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Longest command line accepted, including the terminating NUL. */
+#define CMDLINE_MAX 1024
+
+struct cmdline {
+    char text[CMDLINE_MAX]; /* a private copy, split into NUL-terminated words */
+    const char *test;       /* test=<name>, or NULL */
+    const char *bench;      /* bench=<name>, or NULL */
+    uint64_t iters;         /* iters=<n> (decimal or 0x hex), 0 if absent */
+    bool iters_given;
+};
+
+/* Parses src into out; returns NULL, or a description of what was wrong. */
+const char *cmdline_parse(struct cmdline *out, const char *src);
+
+#endif

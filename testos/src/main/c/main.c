@@ -1,0 +1,37 @@
+/* kmain: bring the CPU up, read the boot information, run what the command line asks for. */
+#include <stdint.h>
+
+#include "bench.h"
+#include "bootinfo.h"
+#include "console.h"
+#include "cpu.h"
+#include "power.h"
+#include "tests.h"
+
+static struct boot_info boot_info;
+
+static _Noreturn void demo(const struct boot_info *info) {
+    if (info->memmap_entries == 0) {
+        fail("demo: hvm_start_info version %u carries no memory map", info->start_info->version);
+    }
+    kprintf("jkvm test OS: %u CPU(s), %lu MiB RAM\n", cpu_count(), ram_mib_rounded_up(info->ram_bytes));
+    power_off();
+}
+
+_Noreturn void kmain(uint64_t start_info_paddr);
+
+void kmain(uint64_t start_info_paddr) {
+    console_init();
+    cpu_init_boot();
+    const char *error = boot_info_parse(&boot_info, start_info_paddr);
+    if (error != NULL) {
+        fail("boot: %s", error);
+    }
+    if (boot_info.cmdline.test != NULL) {
+        run_test(boot_info.cmdline.test, &boot_info);
+    }
+    if (boot_info.cmdline.bench != NULL) {
+        run_bench(boot_info.cmdline.bench, boot_info.cmdline.iters);
+    }
+    demo(&boot_info);
+}

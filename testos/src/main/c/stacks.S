@@ -1,0 +1,17 @@
+/*
+ * Per-CPU stacks. They live in .noinit, outside .bss, so boot does not spend
+ * emulated instructions zeroing hundreds of KiB nobody reads before writing.
+ */
+#include "cpu.h"
+
+    .section .noinit, "aw", @nobits
+    .balign 4096
+    .global trap_stacks, ist_stacks, user_stacks
+trap_stacks:
+    .skip TRAP_STACK_SIZE * MAX_CPUS
+ist_stacks:
+    .skip IST_STACK_SIZE * MAX_CPUS
+user_stacks:
+    .skip USER_STACK_SIZE * MAX_CPUS
+
+    .section .note.GNU-stack, "", @progbits
