@@ -64,6 +64,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-mem-path-thp", description = "ask for transparent huge pages behind guest RAM")
     boolean hugePages;
 
+    @Option(names = "-d", paramLabel = "ITEM[,ITEM...]", description = "log items: unimp (accesses nothing claims)")
+    String logItems;
+
+    /** Kept so the loggers -d configured are not collected. */
+    private List<java.util.logging.Logger> debugLoggers = List.of();
+
     @Option(names = "-kvm-device", paramLabel = "PATH", description = "the KVM device (default /dev/kvm)")
     Path kvmDevice = Path.of("/dev/kvm");
 
@@ -125,6 +131,9 @@ public final class Main implements Callable<Integer> {
         }
         if (!monitor.equals("none")) {
             throw new UsageException("-monitor " + monitor + ": jkvm has no monitor yet; use -monitor none");
+        }
+        if (logItems != null) {
+            debugLoggers = LogItems.enable(logItems);
         }
         SmpArgument topology = SmpArgument.parse(smp);
         MachineConfig.Builder builder = MachineConfig.builder()

@@ -85,6 +85,22 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void unknownLogItem() throws Exception {
+        assertOneLineError(JkvmProcess.run(LIMIT, "-d", "int,unimp"), "-d int,unimp: unknown log item 'int'");
+    }
+
+    @Test
+    void unimpLogsEachUnclaimedPortOnce(@TempDir Path dir) throws Exception {
+        Path elf = dev.jkvm.testos.TestOsImage.writeTo(dir);
+        JkvmProcess p = JkvmProcess.run(LIMIT, "-d", "unimp", "-kernel", elf.toString(), "-append", "test=unclaimed",
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
+        assertEquals(1, p.status(), p.stderr());
+        assertEquals(List.of("jkvm: port I/O: unclaimed 1-byte read at 0x2f0 (logged once per address)",
+                "jkvm: port I/O: unclaimed 2-byte read at 0x2f2 (logged once per address)",
+                "jkvm: port I/O: unclaimed 4-byte read at 0x2f4 (logged once per address)"), p.stderr().lines().toList());
+    }
+
+    @Test
     void unknownDevice() throws Exception {
         assertOneLineError(JkvmProcess.run(LIMIT, "-device", "e1000"), "-device e1000: unknown device");
     }

@@ -9,10 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An address space (port I/O or MMIO) where devices claim ranges. Lookups are lock-free over an immutable
  * sorted snapshot, replaced on registration. Unclaimed reads return all ones and unclaimed writes are dropped,
- * counted, and logged once per address, as QEMU does.
+ * counted, and logged once per address at DEBUG level (the {@link #LOGGER_NAME} logger), as QEMU logs them only
+ * under {@code -d unimp}.
  */
 public final class IoBus {
-    private static final System.Logger LOG = System.getLogger(IoBus.class.getName());
+    /** Name of the logger that reports unclaimed accesses. */
+    public static final String LOGGER_NAME = IoBus.class.getName();
+    private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
 
     /** One claimed range, [base, base + size). */
     public record Mapping(String name, long base, long size, BusDevice device) {
@@ -93,7 +96,7 @@ public final class IoBus {
     private void noteUnclaimed(String access, long address, int size) {
         AtomicLong count = unclaimed.computeIfAbsent(address, a -> new AtomicLong());
         if (count.getAndIncrement() == 0) {
-            LOG.log(System.Logger.Level.INFO, String.format("%s: unclaimed %d-byte %s at 0x%x (logged once per address)",
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format("%s: unclaimed %d-byte %s at 0x%x (logged once per address)",
                     busName, size, access, address));
         }
     }

@@ -66,14 +66,15 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
+    /** {@code bytes} in the largest binary unit that divides it evenly, e.g. "512 MiB", "1000 TiB". */
     public static String describeSize(long bytes) {
-        if (bytes % (1L << 30) == 0) {
-            return (bytes >> 30) + " GiB";
+        String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        int unit = 0;
+        while (unit < units.length - 1 && bytes != 0 && bytes % 1024 == 0) {
+            bytes /= 1024;
+            unit++;
         }
-        if (bytes % (1L << 20) == 0) {
-            return (bytes >> 20) + " MiB";
-        }
-        return bytes + " bytes";
+        return bytes + " " + units[unit];
     }
 
     /** Total RAM in bytes. */
