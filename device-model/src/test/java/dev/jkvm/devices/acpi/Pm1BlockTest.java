@@ -30,7 +30,7 @@ class Pm1BlockTest {
     private final List<Boolean> sciLevels = new ArrayList<>();
     private final AtomicLong clock = new AtomicLong(5_000_000_000L);
     private final InterruptLine sci = sciLevels::add;
-    private final Pm1Block block = new Pm1Block(shutdowns::add, sci, clock::get);
+    private final Pm1Block block = new Pm1Block(new dev.jkvm.devices.platform.RecordingPlatform(shutdowns), sci, clock::get);
 
     private static int sleep(int slpTyp) {
         return SLP_EN | (slpTyp << SLP_TYP_SHIFT);
@@ -159,7 +159,7 @@ class Pm1BlockTest {
 
     @Test
     void theRealClockTimerAdvances() throws InterruptedException {
-        Pm1Block real = new Pm1Block(shutdowns::add, sci);
+        Pm1Block real = new Pm1Block(new dev.jkvm.devices.platform.RecordingPlatform(shutdowns), sci);
         long first = real.read(PM_TMR_OFFSET, 4);
         Thread.sleep(20);
         long second = real.read(PM_TMR_OFFSET, 4);

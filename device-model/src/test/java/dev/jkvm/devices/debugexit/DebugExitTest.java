@@ -10,7 +10,7 @@ import java.util.List;
 
 class DebugExitTest {
     private final List<Integer> shutdowns = new ArrayList<>();
-    private final DebugExit device = new DebugExit(shutdowns::add);
+    private final DebugExit device = new DebugExit(new dev.jkvm.devices.platform.RecordingPlatform(shutdowns));
 
     @Test
     void aWriteShutsDownWithTheValueShiftedLeftAndOred1() {

@@ -6,27 +6,15 @@ import dev.jkvm.core.VcpuExit;
 import dev.jkvm.core.Vm;
 import dev.jkvm.core.VmmException;
 import dev.jkvm.core.bus.IoBus;
-import dev.jkvm.core.loader.ElfImage;
-import dev.jkvm.core.loader.ElfLoader;
-import dev.jkvm.core.loader.KernelLoadException;
 import dev.jkvm.core.memory.GuestMemory;
 import dev.jkvm.core.memory.MemoryRegion;
 import dev.jkvm.core.x86.BootLayout;
-import dev.jkvm.core.x86.CpuTopology;
-import dev.jkvm.core.x86.CpuidEntry;
-import dev.jkvm.core.x86.E820Entry;
-import dev.jkvm.core.x86.PvhBoot;
-import dev.jkvm.devices.acpi.Pm1Block;
-import dev.jkvm.devices.bus.IgnoredRange;
-import dev.jkvm.devices.debugexit.DebugExit;
 import dev.jkvm.devices.platform.PlatformControl;
 import dev.jkvm.devices.serial.SerialInputPump;
 import dev.jkvm.devices.serial.Uart16550;
 import dev.jkvm.headers.Libc;
 import dev.jkvm.headers.kvm.KvmConstants;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,24 +71,14 @@ public final class Machine implements AutoCloseable, PlatformControl {
         for (MemoryRegion region : memory.regions()) {
             vm.setMemoryRegion(region.slot(), region.guestAddress(), region.host(), 0);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            List<CpuidEntry> supported = CpuidEntry.read(kvm.supportedCpuid(arena));
-            for (int id = 0; id < config.cpus(); id++) {
-                Vcpu vcpu = own(vm.createVcpu(id));
-                vcpu.setCpuid(CpuidEntry.toKvm(arena, CpuTopology.forVcpu(supported, id, config.cpus())));
-                vcpus.add(vcpu);
-            }
+        for (int id = 0; id < config.cpus(); id++) {
+            vcpus.add(own(vm.createVcpu(id)));
         }
         this.dispatcher = new ExitDispatcher(this, portIo, mmio);
-        this.uart = new Uart16550(new KvmInterruptLine(vm, Uart16550.COM1_IRQ), config.console());
-        portIo.register("serial (COM1)", Uart16550.COM1_BASE, Uart16550.REGISTER_COUNT, uart);
-        if (config.debugExit() != null) {
-            portIo.register("isa-debug-exit", config.debugExit().base(), config.debugExit().size(), new DebugExit(this));
-        }
-        portIo.register("ACPI PM1 block", Pm1Block.DEFAULT_BASE, Pm1Block.BLOCK_LENGTH,
-                new Pm1Block(this, new KvmInterruptLine(vm, Pm1Block.SCI_IRQ)));
-        portIo.register("POST port", IgnoredRange.POST_PORT, 1, new IgnoredRange());
-        loadKernel();
+        PlatformContext pc = new PlatformContext(config, kvm, vm, memory, vcpus, portIo, mmio, this);
+        CpuSetup.configure(pc);
+        this.uart = PcDevices.install(pc).uart();
+        KernelBoot.load(pc);
     }
 
     /** Builds the machine; nothing runs until {@link #start}. On any error everything made so far is released. */
@@ -123,17 +101,6 @@ public final class Machine implements AutoCloseable, PlatformControl {
     private <T extends AutoCloseable> T own(T resource) {
         resources.add(resource);
         return resource;
-    }
-
-    private void loadKernel() {
-        Kernel kernel = config.kernel();
-        ElfImage elf = ElfImage.parse(kernel.name(), kernel.image());
-        if (elf.pvhEntry().isEmpty()) {
-            throw new KernelLoadException(kernel.name() + ": ELF kernel has no Xen PVH entry note "
-                    + "(XEN_ELFNOTE_PHYS32_ENTRY); jkvm boots ELF kernels through PVH");
-        }
-        ElfLoader.load(elf, kernel.image(), memory);
-        PvhBoot.prepare(memory, vcpus.getFirst(), elf.pvhEntry().getAsLong(), config.cmdline(), E820Entry.pcMap(memory));
     }
 
     public MachineConfig config() {
@@ -207,6 +174,12 @@ public final class Machine implements AutoCloseable, PlatformControl {
     @Override
     public void shutdown(int exitStatus) {
         requestStop(new VmStop.GuestExit(exitStatus, exitStatus == 0 ? "power-off" : "isa-debug-exit"));
+    }
+
+    /** PlatformControl: the guest asked for a reset; jkvm ends as QEMU does under -no-reboot. */
+    @Override
+    public void reset() {
+        requestStop(new VmStop.GuestExit(0, "reset"));
     }
 
     /** Records why the machine stops (the first reason wins) and kicks every vCPU out of the guest. */

@@ -11,13 +11,16 @@ import java.util.Objects;
  */
 public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cmdline,
                             OutputStream console, InputStream consoleInput, boolean transparentHugePages,
-                            Path kvmDevice, DebugExitPort debugExit) {
+                            Path kvmDevice, DebugExitPort debugExit, Initrd initrd, Topology topology,
+                            String cpuModel) {
     /** Where QEMU's isa-debug-exit device sits, when the machine has one. */
     public record DebugExitPort(int base, int size) {
         /** The placement test guests conventionally use: {@code -device isa-debug-exit,iobase=0xf4,iosize=0x04}. */
         public static final DebugExitPort QEMU_TEST_DEFAULT = new DebugExitPort(0xF4, 4);
     }
 
+    /** The -cpu model when none is given: everything KVM supports on this host. */
+    public static final String DEFAULT_CPU_MODEL = "host";
     /** Most vCPUs jkvm starts; KVM's own limit is checked at creation. */
     public static final int MAX_CPUS = 1024;
 
@@ -32,6 +35,11 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
         if (cpus < 1 || cpus > MAX_CPUS) {
             throw new IllegalArgumentException("vCPU count must be 1.." + MAX_CPUS + ", got " + cpus);
         }
+        topology = topology == null ? Topology.cores(cpus) : topology;
+        if (topology.maxCpus() < cpus) {
+            throw new IllegalArgumentException("topology " + topology + " holds fewer than " + cpus + " vCPUs");
+        }
+        cpuModel = cpuModel == null ? DEFAULT_CPU_MODEL : cpuModel;
     }
 
     public static Builder builder() {
@@ -49,6 +57,9 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
         private boolean transparentHugePages;
         private Path kvmDevice = Path.of("/dev/kvm");
         private DebugExitPort debugExit;
+        private Initrd initrd;
+        private Topology topology;
+        private String cpuModel;
 
         public Builder memoryMiB(long mib) {
             this.memoryBytes = mib << 20;
@@ -106,9 +117,26 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
             return this;
         }
 
+        public Builder initrd(Initrd initrd) {
+            this.initrd = initrd;
+            return this;
+        }
+
+        /** Sockets × cores × threads; defaults to one socket of {@code cpus} cores. */
+        public Builder topology(Topology topology) {
+            this.topology = topology;
+            return this;
+        }
+
+        /** QEMU's -cpu syntax, e.g. "host", "qemu64,-cx16", "host,-xsave". */
+        public Builder cpuModel(String cpuModel) {
+            this.cpuModel = cpuModel;
+            return this;
+        }
+
         public MachineConfig build() {
             return new MachineConfig(memoryBytes, cpus, kernel, cmdline, console, consoleInput,
-                    transparentHugePages, kvmDevice, debugExit);
+                    transparentHugePages, kvmDevice, debugExit, initrd, topology, cpuModel);
         }
     }
 }

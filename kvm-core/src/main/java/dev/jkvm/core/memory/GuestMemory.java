@@ -3,6 +3,8 @@ package dev.jkvm.core.memory;
 import dev.jkvm.headers.Libc;
 import dev.jkvm.headers.NativeException;
 import dev.jkvm.core.VmmException;
+import dev.jkvm.devices.memory.GuestMemoryException;
+import dev.jkvm.devices.memory.GuestRam;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,7 +16,7 @@ import java.util.List;
  * {@link #slice}, which refuses guest-physical ranges outside RAM; the mapping is owned by a shared arena, so a
  * slice used after {@link #close} fails with an exception rather than touching unmapped host memory.
  */
-public final class GuestMemory implements AutoCloseable {
+public final class GuestMemory implements GuestRam, AutoCloseable {
     /** Start of the 32-bit PCI/MMIO hole: RAM below 4 GiB stops here (QEMU's i440fx choice for large guests). */
     public static final long PCI_HOLE_START = 0xC000_0000L;
     /** Where RAM above the PCI hole resumes. */
@@ -77,7 +79,7 @@ public final class GuestMemory implements AutoCloseable {
         return bytes + " " + units[unit];
     }
 
-    /** Total RAM in bytes. */
+    @Override
     public long size() {
         return size;
     }
@@ -87,6 +89,7 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /** The host view of guest-physical [{@code gpa}, {@code gpa + length}), which must lie inside one region. */
+    @Override
     public MemorySegment slice(long gpa, long length) {
         for (MemoryRegion region : regions) {
             if (region.contains(gpa, length)) {
@@ -97,6 +100,7 @@ public final class GuestMemory implements AutoCloseable {
                 "guest-physical range 0x%x+0x%x is outside guest RAM (%s)", gpa, length, describeSize(size)));
     }
 
+    @Override
     public boolean isRam(long gpa, long length) {
         for (MemoryRegion region : regions) {
             if (region.contains(gpa, length)) {

@@ -1,6 +1,7 @@
 package dev.jkvm.core.memory;
 
 import dev.jkvm.core.VmmException;
+import dev.jkvm.devices.memory.GuestMemoryException;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;

@@ -1,4 +1,4 @@
-package dev.jkvm.core.memory;
+package dev.jkvm.devices.memory;
 
 /** A guest-physical access that falls outside guest RAM: refused instead of touching host memory. */
 public final class GuestMemoryException extends RuntimeException {
