@@ -19,17 +19,22 @@ public record E820Entry(long address, long size, int type) {
     public static final long LOW_RAM_END = 0x9FC00;
     /** End of the legacy low memory area (VGA window starts here). */
     public static final long LEGACY_AREA_END = 0xA0000;
-    /** The BIOS ROM window that stays reserved below 1 MiB. */
+    /** The BIOS ROM window below 1 MiB, where the RSDP and the MP floating pointer lie. */
     public static final long BIOS_ROM_START = 0xF0000;
+    /** Start of the reserved firmware area below 1 MiB: the 0xE0000 segment (ACPI tables) and the BIOS ROM window. */
+    public static final long FIRMWARE_AREA_START = 0xE0000;
     /** Start of extended memory. */
     public static final long ONE_MIB = 0x100000;
 
-    /** The PC memory map of {@code memory}: low RAM, EBDA and BIOS holes, then every RAM region from 1 MiB up. */
+    /**
+     * The PC memory map of {@code memory}: low RAM, the EBDA and firmware-table holes, then every RAM region from
+     * 1 MiB up. The legacy VGA window 0xA0000-0xE0000 is in no entry, as on a PC.
+     */
     public static List<E820Entry> pcMap(GuestMemory memory) {
         List<E820Entry> map = new ArrayList<>();
         map.add(new E820Entry(0, LOW_RAM_END, RAM));
         map.add(new E820Entry(LOW_RAM_END, LEGACY_AREA_END - LOW_RAM_END, RESERVED));
-        map.add(new E820Entry(BIOS_ROM_START, ONE_MIB - BIOS_ROM_START, RESERVED));
+        map.add(new E820Entry(FIRMWARE_AREA_START, ONE_MIB - FIRMWARE_AREA_START, RESERVED));
         for (MemoryRegion region : memory.regions()) {
             long start = Math.max(region.guestAddress(), ONE_MIB);
             if (region.end() > start) {
