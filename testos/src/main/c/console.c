@@ -1,11 +1,13 @@
 /*
  * Polling 16550 UART on COM1. No interrupts: transmit waits for LSR.THRE,
  * which keeps the driver correct on any 16550 model, QEMU's or jkvm's.
+ * With several CPUs running, whole lines go out under one lock.
  */
 #include <stdint.h>
 
 #include "console.h"
 #include "io.h"
+#include "spinlock.h"
 
 /* I/O base of COM1. */
 #define COM1_BASE 0x3f8
@@ -38,6 +40,16 @@
 /* Divisor for 115200 baud from the 1.8432 MHz UART clock (1843200 / 16 / 115200). */
 #define DIVISOR_115200 1
 
+static struct spinlock console_spinlock;
+
+void console_lock(void) {
+    spin_lock(&console_spinlock);
+}
+
+void console_unlock(void) {
+    spin_unlock(&console_spinlock);
+}
+
 void console_init(void) {
     outb(COM1_BASE + UART_IER, 0);
     outb(COM1_BASE + UART_LCR, LCR_DLAB);
@@ -64,7 +76,9 @@ void console_putc(char c) {
 }
 
 void console_write(const char *s) {
+    console_lock();
     while (*s != '\0') {
         console_putc(*s++);
     }
+    console_unlock();
 }

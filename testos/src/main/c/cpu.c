@@ -40,6 +40,7 @@ struct table_pointer {
     uint64_t base;
 } __attribute__((packed));
 
+extern uint8_t kernel_stacks[MAX_CPUS][KERNEL_STACK_SIZE];
 extern uint8_t trap_stacks[MAX_CPUS][TRAP_STACK_SIZE];
 extern uint8_t ist_stacks[MAX_CPUS][IST_STACK_SIZE];
 extern uint8_t user_stacks[MAX_CPUS][USER_STACK_SIZE];
@@ -117,6 +118,14 @@ static void cpu_setup(unsigned index) {
 void cpu_init_boot(void) {
     idt_build();
     cpu_setup(0);
+}
+
+void cpu_init_ap(unsigned index) {
+    cpu_setup(index);
+}
+
+uint64_t cpu_kernel_stack_top(unsigned index) {
+    return (uint64_t)&kernel_stacks[index][KERNEL_STACK_SIZE];
 }
 
 unsigned cpu_count(void) {

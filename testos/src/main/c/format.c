@@ -122,7 +122,9 @@ static void format(struct sink *sink, const char *fmt, va_list ap) {
 
 void kvprintf(const char *fmt, va_list ap) {
     struct sink sink = {.put = put_console};
+    console_lock();
     format(&sink, fmt, ap);
+    console_unlock();
 }
 
 void kprintf(const char *fmt, ...) {

@@ -12,18 +12,19 @@ static struct boot_info boot_info;
 
 static _Noreturn void demo(const struct boot_info *info) {
     if (info->memmap_entries == 0) {
-        fail("demo: hvm_start_info version %u carries no memory map", info->start_info->version);
+        fail("demo: %s carries no memory map", info->source);
     }
     kprintf("jkvm test OS: %u CPU(s), %lu MiB RAM\n", cpu_count(), ram_mib_rounded_up(info->ram_bytes));
     power_off();
 }
 
-_Noreturn void kmain(uint64_t start_info_paddr);
+/* Called by start.S with the boot protocol, the loader's %ebx and its %eax (see bootinfo.h). */
+_Noreturn void kmain(uint32_t protocol, uint64_t info_paddr, uint32_t entry_eax);
 
-void kmain(uint64_t start_info_paddr) {
+void kmain(uint32_t protocol, uint64_t info_paddr, uint32_t entry_eax) {
     console_init();
     cpu_init_boot();
-    const char *error = boot_info_parse(&boot_info, start_info_paddr);
+    const char *error = boot_info_parse(&boot_info, protocol, info_paddr, entry_eax);
     if (error != NULL) {
         fail("boot: %s", error);
     }

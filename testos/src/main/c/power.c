@@ -40,9 +40,11 @@ void power_off(void) {
 void fail(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
+    console_lock();
     console_write("FAIL ");
     kvprintf(fmt, ap);
     console_write("\n");
+    console_unlock();
     va_end(ap);
     exit_fail();
 }

@@ -6,7 +6,9 @@
 
     .section .noinit, "aw", @nobits
     .balign 4096
-    .global trap_stacks, ist_stacks, user_stacks
+    .global kernel_stacks, trap_stacks, ist_stacks, user_stacks
+kernel_stacks:
+    .skip KERNEL_STACK_SIZE * MAX_CPUS
 trap_stacks:
     .skip TRAP_STACK_SIZE * MAX_CPUS
 ist_stacks:

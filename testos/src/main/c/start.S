@@ -1,41 +1,17 @@
 /*
- * PVH entry. The loader (QEMU's pvh.bin option ROM, or jkvm) enters
- * pvh_start32 in 32-bit protected mode with paging off, flat CS/DS, and the
- * physical address of struct hvm_start_info in %ebx. The identity map is
+ * From 32-bit protected mode to kmain (boot CPU) or ap_main (APs). The boot
+ * protocol entries (boot/pvh.S, boot/multiboot.S) jump to boot32; the AP
+ * trampoline (trampoline.S) far-jumps to ap_start32. The identity map is
  * already built at assembly time (pagetables.S), so reaching long mode is a
  * handful of instructions: every instruction here is emulated on this host.
  */
-#include "hvm_start_info.h"
+#include "cpu.h"
+#include "lapic.h"
 #include "segments.h"
 #include "x86.h"
 
-/* Bytes of the boot CPU's kernel stack. */
-#define BOOT_STACK_SIZE 16384
-
-    .section .note.Xen, "a", @note
-    .balign 4
-    .long 4                         /* namesz: "Xen" and its NUL */
-    .long 8                         /* descsz: a 64-bit address, as loaders read it for ELF64 */
-    .long XEN_ELFNOTE_PHYS32_ENTRY
-    .asciz "Xen"
-    .balign 4
-    .quad pvh_start32
-    .balign 4
-
-    .section .text.boot, "ax", @progbits
-    .code32
-    .global pvh_start32
-pvh_start32:
-    cli
-    cld
-    /* %esi carries the start_info address into kmain; nothing below touches it. */
-    movl %ebx, %esi
-    lgdt boot_gdt_ptr
-    movl $KERNEL_DS, %eax
-    movl %eax, %ds
-    movl %eax, %es
-    movl %eax, %ss
-
+/* PAE, the identity map, EFER.LME, then paging on and a far jump into 64-bit code. Clobbers eax, ecx, edx. */
+.macro ENTER_LONG_MODE target
     movl %cr4, %eax
     orl $CR4_PAE, %eax
     movl %eax, %cr4
@@ -48,7 +24,27 @@ pvh_start32:
     movl %cr0, %eax
     orl $(CR0_PG | CR0_PE), %eax
     movl %eax, %cr0
-    ljmp $KERNEL_CS, $start64
+    ljmp $KERNEL_CS, $\target
+.endm
+
+    .section .text.boot, "ax", @progbits
+    .code32
+/*
+ * In: flat 32-bit code and data segments, paging off, %ebx = BOOT_PROTOCOL_*,
+ * %esi = the loader's information structure, %ebp = %eax at the entry. The
+ * loader's GDT may be gone already (Multiboot does not promise one), so the
+ * boot GDT is loaded before any segment register.
+ */
+    .global boot32
+boot32:
+    cli
+    cld
+    lgdt boot_gdt_ptr
+    movl $KERNEL_DS, %eax
+    movl %eax, %ds
+    movl %eax, %es
+    movl %eax, %ss
+    ENTER_LONG_MODE start64
 
     .code64
 start64:
@@ -59,7 +55,8 @@ start64:
     xorl %eax, %eax
     movl %eax, %fs
     movl %eax, %gs
-    movq $boot_stack_top, %rsp
+    /* CPU 0's kernel stack. */
+    movq $(kernel_stacks + KERNEL_STACK_SIZE), %rsp
 
     /* .bss is tiny by design (stacks live in .noinit), so one rep stosq is cheap even emulated. */
     movq $__bss_start, %rdi
@@ -67,27 +64,59 @@ start64:
     xorl %eax, %eax
     rep stosq
 
-    movl %esi, %edi
+    /* kmain(protocol, info, entry eax); the upper register halves are undefined after the mode switch. */
+    movl %ebx, %edi
+    movl %esi, %esi
+    movl %ebp, %edx
     call kmain
 1:  cli
     hlt
     jmp 1b
 
+/* In: flat 32-bit segments from the boot GDT, which the trampoline loaded; paging off. */
+    .code32
+    .global ap_start32
+ap_start32:
+    movl $KERNEL_DS, %eax
+    movl %eax, %ds
+    movl %eax, %es
+    movl %eax, %ss
+    ENTER_LONG_MODE ap_start64
+
+    .code64
+ap_start64:
+    xorl %eax, %eax
+    movl %eax, %fs
+    movl %eax, %gs
+    /* Which AP am I: the xAPIC ID picks the stack the boot CPU set aside for it. */
+    movl $(LAPIC_DEFAULT_BASE + LAPIC_REG_ID), %eax
+    movl (%rax), %edi
+    shrl $LAPIC_ID_SHIFT, %edi
+    movq ap_stack_tops(, %rdi, 8), %rsp
+    testq %rsp, %rsp
+    jz 2f
+    call ap_main
+2:  cli
+    hlt
+    jmp 2b
+
     .section .rodata
     .balign 16
+    .global boot_gdt
 boot_gdt:
     .quad 0
     .quad GDT_KERNEL_CODE64
     .quad GDT_KERNEL_DATA
+    .quad GDT_KERNEL_CODE32
 boot_gdt_end:
+    .if (boot_gdt_end - boot_gdt) != BOOT_GDT_ENTRIES * 8
+    .error "BOOT_GDT_ENTRIES does not match boot_gdt"
+    .endif
+    .if (KERNEL_CS != 0x08) || (KERNEL_DS != 0x10) || (BOOT_CS32 != 0x18)
+    .error "boot_gdt's order does not match the selectors in segments.h"
+    .endif
 boot_gdt_ptr:
-    .word boot_gdt_end - boot_gdt - 1
+    .word BOOT_GDT_ENTRIES * 8 - 1
     .long boot_gdt
-
-    .section .noinit, "aw", @nobits
-    .balign 16
-boot_stack:
-    .skip BOOT_STACK_SIZE
-boot_stack_top:
 
     .section .note.GNU-stack, "", @progbits

@@ -63,12 +63,7 @@ static long user_hlt(long unused) {
 
 /* --- selftest --- */
 
-#define CHECK(cond, ...)                                                                                             \
-    do {                                                                                                             \
-        if (!(cond)) {                                                                                               \
-            fail("selftest: " __VA_ARGS__);                                                                          \
-        }                                                                                                            \
-    } while (0)
+#define CHECK SELFTEST_CHECK
 
 static void check_formatter(void) {
     char buf[96];
@@ -94,7 +89,7 @@ static void check_cmdline(const struct boot_info *info) {
 }
 
 static void check_memmap(const struct boot_info *info) {
-    CHECK(info->memmap_entries > 0, "hvm_start_info (version %u) has no memory map", info->start_info->version);
+    CHECK(info->memmap_entries > 0, "%s carries no memory map", info->source);
     CHECK(info->ram_bytes >= MIB, "memory map holds only %lu bytes of RAM", info->ram_bytes);
     uint64_t start = (uint64_t)__image_start;
     uint64_t size = (uint64_t)(__image_end - __image_start);
@@ -165,6 +160,8 @@ static _Noreturn void selftest(const struct boot_info *info) {
     check_cmdline(info);
     check_memmap(info);
     check_ram_rounding();
+    selftest_multiboot_info();
+    selftest_acpi_parser();
     check_ring3();
     check_ring0_recovery();
     kprintf("PASS selftest\n");
@@ -227,5 +224,14 @@ void run_test(const char *name, const struct boot_info *info) {
     if (strcmp(name, "exec-mmio") == 0) {
         exec_mmio();
     }
-    fail("test: unknown test '%s' (known: selftest, unclaimed, int3, exec-mmio)", name);
+    if (strcmp(name, "madt") == 0) {
+        test_madt(info);
+    }
+    if (strcmp(name, "smp") == 0) {
+        test_smp(info);
+    }
+    if (strcmp(name, "fwcfg") == 0) {
+        test_fwcfg(info);
+    }
+    fail("test: unknown test '%s' (known: selftest, unclaimed, int3, exec-mmio, madt, smp, fwcfg)", name);
 }

@@ -6,8 +6,16 @@
 #include <stddef.h>
 
 void console_init(void);
+/* Writes one character; the caller holds the console lock (kprintf and console_write take it). */
 void console_putc(char c);
 void console_write(const char *s);
+/*
+ * The console lock: held around every kprintf and console_write so lines from
+ * different CPUs do not interleave; take it around several calls to keep
+ * them together. Recursive on the same CPU; needs the CPU's GS base set up.
+ */
+void console_lock(void);
+void console_unlock(void);
 
 /*
  * Formatting supports %s %c %d %u %x %% with an optional l/ll length, an

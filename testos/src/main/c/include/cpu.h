@@ -1,8 +1,8 @@
 /*
  * Per-CPU state: descriptor tables, the TSS, and the bookkeeping that lets
  * ring-3 calls and expected traps come back to their caller. Each CPU finds
- * its own struct cpu through the GS base, so application processors added
- * later only need cpu_init_ap-style setup of their own slot.
+ * its own struct cpu through the GS base; an application processor sets up
+ * its own slot with cpu_init_ap.
  */
 #ifndef TESTOS_CPU_H
 #define TESTOS_CPU_H
@@ -11,6 +11,8 @@
 
 /* CPUs this OS keeps state and stacks for. */
 #define MAX_CPUS 8
+/* Bytes of each CPU's kernel stack, the one its boot or AP entry code switches to. */
+#define KERNEL_STACK_SIZE 16384
 /* Bytes of each CPU's ring-0 stack for entries from ring 3 (TSS.RSP0). */
 #define TRAP_STACK_SIZE 16384
 /* Bytes of each CPU's stack for double faults (IST1), independent of a broken kernel stack. */
@@ -93,6 +95,10 @@ static inline struct cpu *this_cpu(void) {
 
 /* Sets up the boot CPU: shared IDT, its GDT, TSS and GS base. */
 void cpu_init_boot(void);
+/* Sets up CPU `index` (an AP, running on its own kernel stack): its GDT, TSS and GS base, and the shared IDT. */
+void cpu_init_ap(unsigned index);
+/* The top of CPU `index`'s kernel stack. */
+uint64_t cpu_kernel_stack_top(unsigned index);
 
 /* Logical processors per the CPUID topology leaves (see cpu.c for the exact rule). */
 unsigned cpu_count(void);

@@ -10,5 +10,7 @@ void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+/* Compares at most n characters, stopping at the first NUL. */
+int strncmp(const char *a, const char *b, size_t n);
 
 #endif

@@ -2,6 +2,8 @@
 #ifndef TESTOS_POWER_H
 #define TESTOS_POWER_H
 
+#include "x86.h"
+
 /* Port of the isa-debug-exit device (QEMU: -device isa-debug-exit,iobase=0xf4,iosize=0x04). */
 #define DEBUG_EXIT_PORT 0xf4
 /* Debug-exit value for pass: QEMU exits with (0 << 1) | 1 = 1. */
@@ -13,7 +15,7 @@
 /* PM1_CNT.SLP_EN with SLP_TYP = 0, which QEMU's PIIX4 DSDT declares as S5 (soft off). */
 #define ACPI_PM1_CNT_S5 0x2000
 /* TSC ticks to wait for a power-off to take effect before calling it failed (about a second). */
-#define POWER_OFF_GRACE_TSC 3000000000ull
+#define POWER_OFF_GRACE_TSC (1000 * TSC_TICKS_PER_MS)
 
 _Noreturn void exit_pass(void);
 _Noreturn void exit_fail(void);

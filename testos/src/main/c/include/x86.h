@@ -4,6 +4,10 @@
 
 /* CR0.PE: protected mode. */
 #define CR0_PE (1 << 0)
+/* CR0.NW: not write-through; set after INIT, cleared together with CD to turn caching on. */
+#define CR0_NW (1 << 29)
+/* CR0.CD: cache disable; set after INIT. */
+#define CR0_CD (1 << 30)
 /* CR0.PG: paging. */
 #define CR0_PG (1 << 31)
 /* CR4.PAE: physical address extension, required for long mode. */
@@ -22,6 +26,9 @@
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
+
+/* TSC ticks per millisecond the OS assumes (a 3 GHz TSC): only bounds waits, so another rate just scales them. */
+#define TSC_TICKS_PER_MS 3000000ull
 
 struct cpuid_regs {
     uint32_t eax, ebx, ecx, edx;
@@ -57,6 +64,29 @@ static inline uint64_t rdtsc(void) {
 
 static inline void cpu_relax(void) {
     __asm__ volatile("pause");
+}
+
+/* Spins for about ms milliseconds by the TSC (see TSC_TICKS_PER_MS). */
+static inline void tsc_delay_ms(uint64_t ms) {
+    uint64_t start = rdtsc();
+    while (rdtsc() - start < ms * TSC_TICKS_PER_MS) {
+        cpu_relax();
+    }
+}
+
+/*
+ * A pointer to physical address `addr`, which the identity map makes the same
+ * virtual address. Passed through an empty asm so gcc does not take addresses
+ * in the first 4 KiB (the BIOS data area, say) for null-pointer arithmetic.
+ */
+static inline void *phys_to_virt(uint64_t addr) {
+    __asm__("" : "+r"(addr));
+    return (void *)addr;
+}
+
+/* Keeps the compiler from moving memory accesses across this point (port I/O that starts DMA, for one). */
+static inline void compiler_barrier(void) {
+    __asm__ volatile("" : : : "memory");
 }
 #endif
 

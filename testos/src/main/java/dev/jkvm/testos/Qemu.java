@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Runs a PVH kernel (normally the test OS) under qemu-system-x86_64 the way jkvm's tests compare against it: a pc
- * machine with only COM1 on stdio and isa-debug-exit, so the guest's serial output is all that reaches stdout.
+ * Runs a kernel (normally one of the test OS images, PVH or Multiboot: QEMU's -kernel takes both) under
+ * qemu-system-x86_64 the way jkvm's tests compare against it: a pc machine with only COM1 on stdio and
+ * isa-debug-exit, so the guest's serial output is all that reaches stdout.
  */
 public final class Qemu {
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One QEMU run of a PVH kernel: what to boot, with which command line, machine size, accelerator and time limit.
- * {@code extraArguments} go before {@code -kernel}, for devices a later test adds.
+ * One QEMU run of a kernel: what to boot, with which command line, machine size, accelerator and time limit.
+ * {@code extraArguments} go before {@code -kernel}, for devices (or a machine type) a test adds.
  */
 public record QemuOptions(Path kernel, String cmdline, int memoryMiB, int cpus, Accelerator accelerator,
                           Duration timeout, List<String> extraArguments) {
