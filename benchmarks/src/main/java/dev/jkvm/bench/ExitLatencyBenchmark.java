@@ -32,7 +32,7 @@ import java.util.function.Predicate;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"})
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC"})
 public class ExitLatencyBenchmark {
     /** The POST port the guest's pio loop writes to. */
     static final int PIO_PORT = IgnoredRange.POST_PORT;

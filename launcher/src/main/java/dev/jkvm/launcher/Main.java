@@ -1,9 +1,11 @@
 package dev.jkvm.launcher;
 
 import dev.jkvm.core.VmmException;
+import dev.jkvm.core.machine.Initrd;
 import dev.jkvm.core.machine.Kernel;
 import dev.jkvm.core.machine.Machine;
 import dev.jkvm.core.machine.MachineConfig;
+import dev.jkvm.core.machine.Topology;
 import dev.jkvm.core.machine.VmStop;
 import dev.jkvm.devices.serial.SerialInputPump;
 import dev.jkvm.testos.TestOsImage;
@@ -39,6 +41,13 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "-append", paramLabel = "CMDLINE", description = "kernel command line")
     String append = "";
+
+    @Option(names = "-initrd", paramLabel = "FILE", description = "initial RAM disk (multiboot: the module)")
+    Path initrd;
+
+    @Option(names = "-cpu", paramLabel = "MODEL[,+FEATURE|-FEATURE|FEATURE=on|off...]",
+            description = "CPU model: host (default), max, qemu64, with features added or removed")
+    String cpu = MachineConfig.DEFAULT_CPU_MODEL;
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]", description = "add a device (isa-debug-exit)")
     List<String> devices = new ArrayList<>();
@@ -139,11 +148,16 @@ public final class Main implements Callable<Integer> {
         MachineConfig.Builder builder = MachineConfig.builder()
                 .memoryBytes(SizeArgument.parseMemory(memory))
                 .cpus(topology.cpus())
+                .topology(new Topology(topology.sockets(), topology.cores(), topology.threads()))
+                .cpuModel(cpu)
                 .cmdline(append)
                 .console(new FileOutputStream(FileDescriptor.out))
                 .consoleInput(SerialInputPump.interruptibleStdin())
                 .transparentHugePages(hugePages)
                 .kvmDevice(kvmDevice);
+        if (initrd != null) {
+            builder.initrd(Initrd.read(initrd));
+        }
         for (String device : devices) {
             DeviceArgument.apply(device, builder);
         }

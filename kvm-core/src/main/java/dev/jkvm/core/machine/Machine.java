@@ -78,7 +78,8 @@ public final class Machine implements AutoCloseable, PlatformControl {
         PlatformContext pc = new PlatformContext(config, kvm, vm, memory, vcpus, portIo, mmio, this);
         CpuSetup.configure(pc);
         this.uart = PcDevices.install(pc).uart();
-        KernelBoot.load(pc);
+        FirmwareTables firmware = FirmwareTables.install(pc);
+        KernelBoot.load(pc, firmware.rsdpAddress());
     }
 
     /** Builds the machine; nothing runs until {@link #start}. On any error everything made so far is released. */

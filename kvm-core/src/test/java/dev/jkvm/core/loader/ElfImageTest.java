@@ -57,6 +57,20 @@ class ElfImageTest {
     }
 
     @Test
+    void readsElf32ExecutablesToo() {
+        byte[] file = TestImages.elf(1, 0xC010_0010L, java.util.List.of(
+                new TestImages.Segment(0x100000, 0xC010_0000L, new byte[] {5, 6, 7}, 0x2000)), 0x100000L);
+        ElfImage image = ElfImage.parse("k32", file);
+        assertEquals(ElfImage.ElfClass.ELF32, image.elfClass());
+        assertEquals(new ElfImage.LoadSegment(0x100000, 0xC010_0000L, image.segments().getFirst().fileOffset(), 3,
+                0x2000), image.segments().getFirst());
+        assertEquals(0x100000L, image.pvhEntry().getAsLong());
+        assertEquals(0x100010L, image.physicalEntry(), "virtual e_entry translated through its segment");
+        assertEquals(0x102000L, image.physicalEnd());
+        assertMessage("ELF machine 3 is not x86-64", () -> ElfImage.parse("k", elf(0x100000, new byte[8], 1L, 2, 3)));
+    }
+
+    @Test
     void noPvhNoteIsReported() {
         ElfImage image = ElfImage.parse("k", elf(0x100000, new byte[8], null, 2, 62));
         assertTrue(image.pvhEntry().isEmpty());
@@ -66,7 +80,8 @@ class ElfImageTest {
     void rejectsWhatIsNotALoadableX8664Elf() {
         assertMessage("not an ELF", () -> ElfImage.parse("k", "hello world, not a kernel".getBytes()));
         assertMessage("not an ELF", () -> ElfImage.parse("k", new byte[0]));
-        assertMessage("ELF class 1", () -> ElfImage.parse("k", elf(0x100000, new byte[8], 1L, 1, 62)));
+        assertMessage("ELF class 3 is not supported", () -> ElfImage.parse("k", elf(0x100000, new byte[8], 1L, 3, 62)));
+        assertMessage("ELF machine 62 is not i386", () -> ElfImage.parse("k", elf(0x100000, new byte[8], 1L, 1, 62)));
         assertMessage("not x86-64", () -> ElfImage.parse("k", elf(0x100000, new byte[8], 1L, 2, 183)));
         byte[] full = elf(0x100000, new byte[4096], 0x100000L, 2, 62);
         assertMessage("truncated", () -> ElfImage.parse("k", Arrays.copyOf(full, full.length - 100)));
