@@ -39,7 +39,7 @@ class CommandLineErrorsTest {
     void kernelThatIsNotAnElf(@TempDir Path dir) throws Exception {
         Path junk = dir.resolve("junk.bin");
         Files.writeString(junk, "this is not a kernel\n");
-        assertOneLineError(JkvmProcess.run(LIMIT, "-kernel", junk.toString()), junk + ": not an ELF file");
+        assertOneLineError(JkvmProcess.run(LIMIT, "-kernel", junk.toString()), junk + ": not a kernel jkvm can boot");
     }
 
     @Test

@@ -71,7 +71,14 @@ public final class Machine implements AutoCloseable, PlatformControl {
         for (MemoryRegion region : memory.regions()) {
             vm.setMemoryRegion(region.slot(), region.guestAddress(), region.host(), 0);
         }
-        for (int id = 0; id < config.cpus(); id++) {
+        List<Integer> ids = CpuSetup.vcpuIds(config);
+        int maxId = kvm.checkExtension(KvmConstants.KVM_CAP_MAX_VCPU_ID);
+        int highest = ids.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (maxId > 0 && highest >= maxId) {
+            throw new VmmException("-smp: topology " + config.topology() + " needs APIC ID " + highest
+                    + ", above this host's KVM limit of " + (maxId - 1));
+        }
+        for (int id : ids) {
             vcpus.add(own(vm.createVcpu(id)));
         }
         this.dispatcher = new ExitDispatcher(this, portIo, mmio);
