@@ -3,7 +3,6 @@ package dev.jkvm.core.loader;
 import dev.jkvm.core.Vcpu;
 import dev.jkvm.core.memory.GuestMemory;
 import dev.jkvm.core.x86.BootLayout;
-import dev.jkvm.core.x86.HvmStartInfo;
 import dev.jkvm.core.x86.PvhBoot;
 import dev.jkvm.core.x86.PvhModule;
 import dev.jkvm.core.x86.SetupHeader;
@@ -12,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Boots an ELF kernel with a Xen PVH entry note through {@link PvhBoot}, adding what PvhBoot leaves out: the initrd
- * as start_info module 0 (with its name as the module's command line) and the ACPI RSDP in rsdp_paddr.
+ * Boots an ELF kernel with a Xen PVH entry note through {@link PvhBoot}, with the initrd as start_info module 0
+ * (its name as the module's command line) and the ACPI RSDP in rsdp_paddr.
  */
 public final class PvhLoader {
     /** The initrd's module command line sits right after the room for the module list. */
@@ -36,7 +35,6 @@ public final class PvhLoader {
         // QEMU places a PVH initrd as it would for a kernel that predates initrd_addr_max.
         Optional<LoadedKernel.Placement> initrd = LinuxLoader.placeInitrd(kernel.name(), request, memory, kernelEnd,
                 SetupHeader.LEGACY_INITRD_ADDR_MAX, InitrdPlacement.lowRamTop(memory));
-        PvhBoot.prepare(memory, bsp, entry, request.cmdline(), request.memoryMap());
         initrd.ifPresent(placement -> {
             byte[] name = request.modules().getFirst().cmdline().getBytes(StandardCharsets.UTF_8);
             long cmdline = 0;
@@ -47,10 +45,8 @@ public final class PvhLoader {
             new PvhModule(placement.address(), placement.size(), cmdline)
                     .writeTo(memory.slice(BootLayout.PVH_MODLIST, PvhModule.LAYOUT.byteSize()));
         });
-        // PvhBoot wrote start_info without modules or RSDP; write it again with them, same command line and map.
-        new HvmStartInfo(initrd.isPresent() ? 1 : 0, initrd.isPresent() ? BootLayout.PVH_MODLIST : 0,
-                BootLayout.CMDLINE, request.rsdpAddress(), BootLayout.PVH_MEMMAP, request.memoryMap().size())
-                .writeTo(memory.slice(BootLayout.PVH_START_INFO, HvmStartInfo.LAYOUT.byteSize()));
+        PvhBoot.prepare(memory, bsp, entry, request.cmdline(), request.memoryMap(), initrd.isPresent() ? 1 : 0,
+                initrd.isPresent() ? BootLayout.PVH_MODLIST : 0, request.rsdpAddress());
         return new LoadedKernel(BootProtocol.PVH, entry, BootLayout.PVH_START_INFO, kernelStart, kernelEnd, initrd,
                 "PVH entry at 0x" + Long.toHexString(entry));
     }
