@@ -88,6 +88,21 @@ class MachineBootTest {
     }
 
     @Test
+    void apsStartThroughInitSipiEachOnItsOwnNamedThread() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try (Machine m = Machine.create(config("test=smp", 128, 4, console).build())) {
+            m.start();
+            Set<String> names = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("vcpu-")).map(Thread::getName).collect(Collectors.toSet());
+            VmStop stop = m.awaitStop(BOOT_LIMIT).orElseThrow();
+            String out = console.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
+            assertEquals(Set.of("vcpu-0", "vcpu-1", "vcpu-2", "vcpu-3"), names, "threads while the guest runs");
+            assertTrue(out.contains("AP 1 up\nAP 2 up\nAP 3 up\nSMP: 4 CPUs up\nPASS smp\n"), out);
+            assertEquals(1, stop.exitStatus(), out);
+        }
+    }
+
+    @Test
     void stopKicksAVcpuHaltedInTheKernel() throws Exception {
         // Without isa-debug-exit the selftest's exit write goes nowhere and the guest halts with interrupts off.
         ByteArrayOutputStream console = new ByteArrayOutputStream();
