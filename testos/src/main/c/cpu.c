@@ -35,11 +35,6 @@ struct idt_gate {
 } __attribute__((packed));
 _Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gates are 16 bytes");
 
-struct table_pointer {
-    uint16_t limit;
-    uint64_t base;
-} __attribute__((packed));
-
 extern uint8_t kernel_stacks[MAX_CPUS][KERNEL_STACK_SIZE];
 extern uint8_t trap_stacks[MAX_CPUS][TRAP_STACK_SIZE];
 extern uint8_t ist_stacks[MAX_CPUS][IST_STACK_SIZE];

@@ -15,6 +15,7 @@
 #include "tests.h"
 #include "traps.h"
 #include "user.h"
+#include "x86.h"
 
 /* Port the selftest touches from ring 3: the POST diagnostic port, harmless to read and write. */
 #define SELFTEST_PORT 0x80
@@ -211,6 +212,27 @@ static _Noreturn void exec_mmio(void) {
     fail("exec-mmio: returned from code at %lx", (uint64_t)BENCH_MMIO_ADDR);
 }
 
+/* --- reset and triple-fault --- */
+
+/* Port and command of the i8042's "pulse output line 0": the PC's classic reset. */
+#define I8042_COMMAND_PORT 0x64
+#define I8042_PULSE_RESET 0xfe
+
+/* Asks for a system reset the way Linux's reboot=k does; a VMM under -no-reboot then ends with status 0. */
+static _Noreturn void reset(void) {
+    kprintf("reset: pulsing the i8042 reset line\n");
+    outb(I8042_COMMAND_PORT, I8042_PULSE_RESET);
+    fail("reset: still running after the i8042 reset command");
+}
+
+/* Loads an empty IDT and faults: the #UD cannot be delivered, nor the #DF after it, so the CPU shuts down. */
+static _Noreturn void triple_fault(void) {
+    kprintf("triple-fault: empty IDT, then ud2\n");
+    struct table_pointer empty = {.limit = 0, .base = 0};
+    __asm__ volatile("lidt %0\n\tud2" : : "m"(empty));
+    fail("triple-fault: survived ud2 with an empty IDT");
+}
+
 void run_test(const char *name, const struct boot_info *info) {
     if (strcmp(name, "selftest") == 0) {
         selftest(info);
@@ -233,5 +255,12 @@ void run_test(const char *name, const struct boot_info *info) {
     if (strcmp(name, "fwcfg") == 0) {
         test_fwcfg(info);
     }
-    fail("test: unknown test '%s' (known: selftest, unclaimed, int3, exec-mmio, madt, smp, fwcfg)", name);
+    if (strcmp(name, "reset") == 0) {
+        reset();
+    }
+    if (strcmp(name, "triple-fault") == 0) {
+        triple_fault();
+    }
+    fail("test: unknown test '%s' (known: selftest, unclaimed, int3, exec-mmio, madt, smp, fwcfg, reset, "
+         "triple-fault)", name);
 }

@@ -90,4 +90,12 @@ static inline void compiler_barrier(void) {
 }
 #endif
 
+#ifndef __ASSEMBLER__
+/* The operand of lgdt/lidt: a table's limit and linear base. */
+struct table_pointer {
+    uint16_t limit;
+    uint64_t base;
+} __attribute__((packed));
+#endif
+
 #endif

@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.InputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -27,6 +30,8 @@ import java.util.concurrent.Callable;
 public final class Main implements Callable<Integer> {
     /** Name under which the built-in demo guest is reported. */
     static final String DEMO_NAME = "built-in demo guest";
+    /** This process's standard input as a path that opens a new description of it. */
+    private static final String STDIN_PATH = "/proc/self/fd/0";
     /** Status for a command line or configuration jkvm cannot use, as QEMU uses. */
     static final int USAGE_ERROR = 1;
 
@@ -67,8 +72,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "-enable-kvm", description = "accepted for QEMU compatibility: jkvm always uses KVM")
     boolean enableKvm;
 
-    @Option(names = "-no-reboot", description = "end instead of rebooting (jkvm's only behaviour for now)")
+    @Option(names = "-no-reboot", description = "end when the guest resets (the default)")
     boolean noReboot;
+
+    @Option(names = "-action", paramLabel = "reboot=reset|shutdown",
+            description = "what a guest reset does: boot again (reset) or end jkvm (shutdown, the default)")
+    List<String> actions = new ArrayList<>();
 
     @Option(names = "-mem-path-thp", description = "ask for transparent huge pages behind guest RAM")
     boolean hugePages;
@@ -114,21 +123,41 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MachineConfig config = configure();
+        boolean rebootOnReset = RebootAction.parse(actions, noReboot);
+        while (true) {
+            VmStop stop = boot(configure());
+            if (stop instanceof VmStop.Failure failure) {
+                System.out.flush();
+                System.err.println("jkvm: " + failure.message());
+            }
+            if (!(rebootOnReset && stop instanceof VmStop.GuestExit exit && exit.isReset())) {
+                return stop.exitStatus();
+            }
+        }
+    }
+
+    private static VmStop boot(MachineConfig config) throws InterruptedException {
         Machine machine = Machine.create(config);
         Thread hook = Thread.ofPlatform().unstarted(machine::close);
         Runtime.getRuntime().addShutdownHook(hook);
-        VmStop stop;
         try (machine) {
             machine.start();
-            stop = machine.awaitStop();
+            return machine.awaitStop();
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(hook);
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
-        if (stop instanceof VmStop.Failure failure) {
-            System.out.flush();
-            System.err.println("jkvm: " + failure.message());
+    }
+
+    /**
+     * Standard input, reopened for each boot: the serial pump closes the stream it is given to stop its blocked read,
+     * and a rebooted machine must still find fd 0 open. Null when there is no standard input.
+     */
+    private static InputStream consoleInput() {
+        try {
+            return SerialInputPump.interruptible(new FileInputStream(STDIN_PATH));
+        } catch (FileNotFoundException e) {
+            return null;
         }
-        return stop.exitStatus();
     }
 
     MachineConfig configure() {
@@ -152,7 +181,7 @@ public final class Main implements Callable<Integer> {
                 .cpuModel(cpu)
                 .cmdline(append)
                 .console(new FileOutputStream(FileDescriptor.out))
-                .consoleInput(SerialInputPump.interruptibleStdin())
+                .consoleInput(consoleInput())
                 .transparentHugePages(hugePages)
                 .kvmDevice(kvmDevice);
         if (initrd != null) {

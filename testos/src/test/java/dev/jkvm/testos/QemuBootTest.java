@@ -61,8 +61,13 @@ class QemuBootTest {
     }
 
     @Test
+    void resetEndsQemuUnderNoReboot() throws InterruptedException {
+        assertRun(boot(options("test=reset")), TestOsExit.POWER_OFF, List.of("reset: pulsing the i8042 reset line"));
+    }
+
+    @Test
     void unknownTestFailsThroughDebugExit() throws InterruptedException {
         assertRun(boot(options("test=nonesuch")), TestOsExit.FAIL, List.of("FAIL test: unknown test 'nonesuch' "
-                + "(known: selftest, unclaimed, int3, exec-mmio, madt, smp, fwcfg)"));
+                + "(known: selftest, unclaimed, int3, exec-mmio, madt, smp, fwcfg, reset, triple-fault)"));
     }
 }

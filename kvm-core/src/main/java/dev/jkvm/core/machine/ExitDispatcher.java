@@ -43,7 +43,7 @@ final class ExitDispatcher {
             case VcpuExit.SystemEvent e -> {
                 switch (e.type()) {
                     case KvmConstants.KVM_SYSTEM_EVENT_SHUTDOWN -> machine.requestStop(new VmStop.GuestExit(0, "power-off"));
-                    case KvmConstants.KVM_SYSTEM_EVENT_RESET -> machine.requestStop(new VmStop.GuestExit(0, "reset"));
+                    case KvmConstants.KVM_SYSTEM_EVENT_RESET -> machine.requestStop(VmStop.GuestExit.reset());
                     default -> fail(vcpu, "guest crash reported by KVM (system event " + e.type() + ")");
                 }
             }

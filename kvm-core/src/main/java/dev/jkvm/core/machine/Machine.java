@@ -187,7 +187,7 @@ public final class Machine implements AutoCloseable, PlatformControl {
     /** PlatformControl: the guest asked for a reset; jkvm ends as QEMU does under -no-reboot. */
     @Override
     public void reset() {
-        requestStop(new VmStop.GuestExit(0, "reset"));
+        requestStop(VmStop.GuestExit.reset());
     }
 
     /** Records why the machine stops (the first reason wins) and kicks every vCPU out of the guest. */

@@ -7,6 +7,18 @@ public sealed interface VmStop {
 
     /** The guest ended itself: power-off (status 0), isa-debug-exit, or a reset under no-reboot. */
     record GuestExit(int status, String cause) implements VmStop {
+        /** The cause of a guest-requested system reset. */
+        public static final String RESET = "reset";
+
+        /** A reset request, which a VMM may answer by booting the machine again. */
+        public static GuestExit reset() {
+            return new GuestExit(0, RESET);
+        }
+
+        public boolean isReset() {
+            return RESET.equals(cause);
+        }
+
         @Override
         public int exitStatus() {
             return status;
