@@ -6,10 +6,14 @@ import dev.jkvm.headers.NativeException;
 import dev.jkvm.headers.kvm.KvmConstants;
 import dev.jkvm.headers.kvm.KvmCpuid2;
 import dev.jkvm.headers.kvm.KvmIoctls;
+import dev.jkvm.headers.kvm.KvmMsrList;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /** The /dev/kvm system handle: API version, capabilities, supported CPUID, and VM creation. */
 public final class Kvm implements AutoCloseable {
@@ -17,6 +21,9 @@ public final class Kvm implements AutoCloseable {
     public static final Path DEFAULT_DEVICE = Path.of("/dev/kvm");
     /** kvm_cpuid2 capacity asked of KVM_GET_SUPPORTED_CPUID; KVM fails with E2BIG below what it needs. */
     private static final int CPUID_CAPACITY = 256;
+
+    /** MSR list entries asked for first; KVM answers E2BIG with the real count when it has more. */
+    private static final int MSR_LIST_CAPACITY = 256;
 
     private final Path device;
     private final int fd;
@@ -95,6 +102,35 @@ public final class Kvm implements AutoCloseable {
         MemorySegment cpuid = KvmCpuid2.allocate(arena, CPUID_CAPACITY);
         Libc.ioctl(fd, KvmIoctls.KVM_GET_SUPPORTED_CPUID, cpuid);
         return cpuid;
+    }
+
+    /**
+     * KVM_GET_MSR_INDEX_LIST: the MSRs KVM saves and restores for a vCPU, the ones safe to set from user space.
+     * Only the system fd answers it (a VM fd gives ENOTTY).
+     */
+    public Set<Integer> msrIndexList() {
+        try (Arena arena = Arena.ofConfined()) {
+            int capacity = MSR_LIST_CAPACITY;
+            while (true) {
+                MemorySegment list = KvmMsrList.allocate(arena, capacity);
+                try {
+                    Libc.ioctl(fd, KvmIoctls.KVM_GET_MSR_INDEX_LIST, list);
+                } catch (NativeException e) {
+                    int needed = (int) KvmMsrList.NMSRS.get(list, 0L);
+                    if (e.errno() == Errno.E2BIG && needed > capacity) {
+                        capacity = needed;
+                        continue;
+                    }
+                    throw new VmmException(device + ": " + e.getMessage(), e);
+                }
+                int count = (int) KvmMsrList.NMSRS.get(list, 0L);
+                Set<Integer> indices = new HashSet<>();
+                for (int i = 0; i < count; i++) {
+                    indices.add(KvmMsrList.entry(list, i).get(ValueLayout.JAVA_INT, 0));
+                }
+                return Set.copyOf(indices);
+            }
+        }
     }
 
     /** Creates a VM (x86 default machine type 0). The VM is independent of this handle's lifetime. */

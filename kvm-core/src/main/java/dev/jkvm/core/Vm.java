@@ -13,6 +13,9 @@ import java.lang.foreign.MemorySegment;
 public final class Vm implements AutoCloseable {
     private final Kvm kvm;
     private final int fd;
+    /** Holds the one kvm_irq_level every KVM_IRQ_LINE reuses: devices raise lines often, from several threads. */
+    private final Arena irqArena = Arena.ofShared();
+    private final MemorySegment irqLevel = irqArena.allocate(KvmIrqLevel.LAYOUT);
     private boolean closed;
 
     Vm(Kvm kvm, int fd) {
@@ -71,11 +74,10 @@ public final class Vm implements AutoCloseable {
 
     /** KVM_IRQ_LINE: drives input {@code gsi} of the in-kernel irqchip. */
     public void setIrqLine(int gsi, boolean asserted) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment level = arena.allocate(KvmIrqLevel.LAYOUT);
-            KvmIrqLevel.IRQ.set(level, 0L, gsi);
-            KvmIrqLevel.LEVEL.set(level, 0L, asserted ? 1 : 0);
-            Libc.ioctl(fd, KvmIoctls.KVM_IRQ_LINE, level);
+        synchronized (irqLevel) {
+            KvmIrqLevel.IRQ.set(irqLevel, 0L, gsi);
+            KvmIrqLevel.LEVEL.set(irqLevel, 0L, asserted ? 1 : 0);
+            Libc.ioctl(fd, KvmIoctls.KVM_IRQ_LINE, irqLevel);
         }
     }
 
@@ -95,6 +97,7 @@ public final class Vm implements AutoCloseable {
         if (!closed) {
             closed = true;
             Libc.close(fd);
+            irqArena.close();
         }
     }
 }

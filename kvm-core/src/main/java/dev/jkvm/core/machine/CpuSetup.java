@@ -10,7 +10,6 @@ import dev.jkvm.core.x86.cpu.CpuidTable;
 import dev.jkvm.core.x86.cpu.GuestCpuid;
 import dev.jkvm.core.x86.cpu.LocalApic;
 import dev.jkvm.core.x86.cpu.Msr;
-import dev.jkvm.core.x86.cpu.MsrIndexList;
 import dev.jkvm.core.x86.cpu.Msrs;
 import dev.jkvm.core.x86.cpu.TopologyLeaves;
 
@@ -50,7 +49,7 @@ final class CpuSetup {
             CpuidTable supported = new CpuidTable(CpuidEntry.read(pc.kvm().supportedCpuid(arena)));
             GuestCpuid guest = GuestCpuid.compose(supported, spec);
             guest.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
-            List<Msr> msrs = BootMsrs.forGuest(MsrIndexList.read(pc.kvm().device()), guest.table());
+            List<Msr> msrs = BootMsrs.forGuest(pc.kvm().msrIndexList(), guest.table());
             List<Vcpu> vcpus = pc.vcpus();
             for (int index = 0; index < vcpus.size(); index++) {
                 Vcpu vcpu = vcpus.get(index);

@@ -19,7 +19,6 @@ import dev.jkvm.core.x86.cpu.CpuidTable;
 import dev.jkvm.core.x86.cpu.FeatureWords;
 import dev.jkvm.core.x86.cpu.LocalApic;
 import dev.jkvm.core.x86.cpu.Msr;
-import dev.jkvm.core.x86.cpu.MsrIndexList;
 import dev.jkvm.core.x86.cpu.Msrs;
 import dev.jkvm.headers.Libc;
 import dev.jkvm.headers.kvm.KvmCpuid2;
@@ -92,7 +91,10 @@ class CpuSetupTest {
 
     @Test
     void bootMsrsReadBackOnEveryVcpu() {
-        Set<Integer> listed = MsrIndexList.read(Kvm.DEFAULT_DEVICE);
+        Set<Integer> listed;
+        try (Kvm kvm = Kvm.open()) {
+            listed = kvm.msrIndexList();
+        }
         assertTrue(listed.contains(BootMsrs.IA32_LSTAR) && listed.contains(BootMsrs.IA32_MISC_ENABLE),
                 "KVM_GET_MSR_INDEX_LIST lists the SYSCALL MSRs and IA32_MISC_ENABLE: " + listed.size() + " MSRs");
         List<Integer> indices = List.of(BootMsrs.IA32_SYSENTER_CS, BootMsrs.IA32_SYSENTER_ESP,
