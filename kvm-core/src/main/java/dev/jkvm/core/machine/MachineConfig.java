@@ -3,6 +3,8 @@ package dev.jkvm.core.machine;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,7 +14,7 @@ import java.util.Objects;
 public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cmdline,
                             OutputStream console, InputStream consoleInput, boolean transparentHugePages,
                             Path kvmDevice, DebugExitPort debugExit, Initrd initrd, Topology topology,
-                            String cpuModel) {
+                            String cpuModel, List<Drive> drives) {
     /** Where QEMU's isa-debug-exit device sits, when the machine has one. */
     public record DebugExitPort(int base, int size) {
         /** The placement test guests conventionally use: {@code -device isa-debug-exit,iobase=0xf4,iosize=0x04}. */
@@ -40,6 +42,7 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
             throw new IllegalArgumentException("topology " + topology + " holds fewer than " + cpus + " vCPUs");
         }
         cpuModel = cpuModel == null ? DEFAULT_CPU_MODEL : cpuModel;
+        drives = drives == null ? List.of() : List.copyOf(drives);
     }
 
     public static Builder builder() {
@@ -60,6 +63,7 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
         private Initrd initrd;
         private Topology topology;
         private String cpuModel;
+        private final List<Drive> drives = new ArrayList<>();
 
         public Builder memoryMiB(long mib) {
             this.memoryBytes = mib << 20;
@@ -134,9 +138,15 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
             return this;
         }
 
+        /** Adds a virtio-blk drive; drives take PCI slots 2, 3, … in the order added, as QEMU gives them. */
+        public Builder drive(Drive drive) {
+            this.drives.add(Objects.requireNonNull(drive, "drive"));
+            return this;
+        }
+
         public MachineConfig build() {
             return new MachineConfig(memoryBytes, cpus, kernel, cmdline, console, consoleInput,
-                    transparentHugePages, kvmDevice, debugExit, initrd, topology, cpuModel);
+                    transparentHugePages, kvmDevice, debugExit, initrd, topology, cpuModel, drives);
         }
     }
 }
