@@ -146,6 +146,14 @@ public final class Libc {
     /** flock.l_whence: relative to the end of the file. */
     public static final int SEEK_END = 2;
 
+    // <fcntl.h> (<linux/falloc.h>) fallocate modes
+    /** fallocate: do not change the file size, even when the range reaches past the end. */
+    public static final int FALLOC_FL_KEEP_SIZE = 0x1;
+    /** fallocate: deallocate the range (reads return zeroes); must be combined with FALLOC_FL_KEEP_SIZE. */
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x2;
+    /** fallocate: make the range read as zeroes, keeping (or allocating) its blocks. */
+    public static final int FALLOC_FL_ZERO_RANGE = 0x10;
+
     // <signal.h>, <unistd.h>
     /** User-defined signal 1. */
     public static final int SIGUSR1 = 10;
@@ -183,6 +191,11 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PWRITE = withErrno("pwrite",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle LSEEK = withErrno("lseek",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle FDATASYNC = withErrno("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle FALLOCATE = withErrno("fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle POLL = withErrno("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle EPOLL_CREATE1 = withErrno("epoll_create1",
@@ -423,6 +436,50 @@ public final class Libc {
                         + ")", errno(state));
             }
             return count;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Moves the file offset ({@code whence}: SEEK_SET, SEEK_CUR, SEEK_END); returns the new offset. */
+    public static long lseek(int fd, long offset, int whence) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long result = (long) LSEEK.invokeExact(state, fd, offset, whence);
+            if (result < 0) {
+                throw new NativeException("lseek(fd " + fd + ", " + offset + ", " + whence + ")", errno(state));
+            }
+            return result;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Flushes the file's data (and the metadata needed to read it back) to stable storage. */
+    public static void fdatasync(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) FDATASYNC.invokeExact(state, fd);
+            if (result != 0) {
+                throw new NativeException("fdatasync(fd " + fd + ")", errno(state));
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code fallocate(fd, mode, offset, length)} with FALLOC_FL_* {@code mode}; a file system that cannot do the
+     * mode reports EOPNOTSUPP.
+     */
+    public static void fallocate(int fd, int mode, long offset, long length) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
+            if (result != 0) {
+                throw new NativeException("fallocate(fd " + fd + ", mode 0x" + Integer.toHexString(mode) + ", offset "
+                        + offset + ", length " + length + ")", errno(state));
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }
