@@ -22,7 +22,10 @@ final class CProbe {
     /** Headers the probe includes; their packages are named when the compiler cannot find one. */
     private static final List<String> INCLUDES = List.of(
             "stddef.h", "stdio.h", "string.h", "errno.h", "fcntl.h", "poll.h", "signal.h", "unistd.h",
-            "sys/epoll.h", "sys/eventfd.h", "sys/mman.h", "linux/kvm.h", "linux/version.h");
+            "sys/epoll.h", "sys/eventfd.h", "sys/mman.h", "linux/kvm.h", "linux/version.h",
+            // Networking (dev.jkvm.headers.net); glibc's <net/if.h> must come before <linux/if.h>.
+            "sys/socket.h", "sys/uio.h", "net/if.h", "linux/if.h", "linux/if_tun.h", "linux/sockios.h",
+            "linux/virtio_net.h");
 
     /** Seconds gcc and the probe may take. */
     private static final int TIMEOUT_SECONDS = 120;

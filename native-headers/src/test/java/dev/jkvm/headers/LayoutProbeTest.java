@@ -34,6 +34,11 @@ import dev.jkvm.headers.kvm.KvmVcpuEvents;
 import dev.jkvm.headers.kvm.KvmXcr;
 import dev.jkvm.headers.kvm.KvmXcrs;
 import dev.jkvm.headers.kvm.KvmXsave;
+import dev.jkvm.headers.net.Ifreq;
+import dev.jkvm.headers.net.Iovec;
+import dev.jkvm.headers.net.NetConstants;
+import dev.jkvm.headers.net.NetIoctls;
+import dev.jkvm.headers.net.VirtioNetHdrV1;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -82,11 +87,15 @@ class LayoutProbeTest {
             KvmIrqRoutingMsi.class, KvmPitConfig.class, KvmLapicState.class, KvmMpState.class,
             KvmVcpuEvents.class, KvmXcrs.class, KvmXcr.class, KvmEnableCap.class, KvmClockData.class,
             KvmSignalMask.class, KvmGuestDebug.class, KvmXsave.class, KvmDirtyLog.class,
-            PollFd.class, EpollEvent.class, SigAction.class, Flock.class);
+            PollFd.class, EpollEvent.class, SigAction.class, Flock.class,
+            Ifreq.class, Iovec.class, VirtioNetHdrV1.class);
 
     /** Classes whose public static final int and long constants are C macros of the same name. */
     static final List<Class<?>> CONSTANT_CLASSES = List.of(
-            Libc.class, Errno.class, Ioctl.class, KvmIoctls.class, KvmConstants.class);
+            Libc.class, Errno.class, Ioctl.class, KvmIoctls.class, KvmConstants.class, NetConstants.class);
+
+    /** Classes whose public static final Ioctl constants are C macros of the same name. */
+    static final List<Class<?>> IOCTL_CLASSES = List.of(KvmIoctls.class, NetIoctls.class);
 
     /** Constants jkvm chose itself: no header defines them, and the probe checks that none does. */
     static final Set<String> NOT_FROM_HEADERS = Set.of("KVM_MAX_CPUID_ENTRIES");
@@ -134,10 +143,12 @@ class LayoutProbeTest {
             }
         }
 
-        for (Field field : publicConstants(KvmIoctls.class, Ioctl.class)) {
-            Ioctl ioctl = (Ioctl) field.get(null);
-            comparisons.add(new Comparison(probe.number("ioctl " + field.getName(), field.getName(),
-                    "(unsigned long) " + field.getName()), ioctl.request(), false));
+        for (Class<?> type : IOCTL_CLASSES) {
+            for (Field field : publicConstants(type, Ioctl.class)) {
+                Ioctl ioctl = (Ioctl) field.get(null);
+                comparisons.add(new Comparison(probe.number("ioctl " + field.getName(), field.getName(),
+                        "(unsigned long) " + field.getName()), ioctl.request(), false));
+            }
         }
 
         Map<Integer, Field> constantChecks = new TreeMap<>();
@@ -276,9 +287,11 @@ class LayoutProbeTest {
     /** Every Ioctl constant carries its own field name, and every Errno constant's name() is its field name. */
     @Test
     void namesMatchTheirFields() throws Exception {
-        for (Field field : publicConstants(KvmIoctls.class, Ioctl.class)) {
-            assertEquals(field.getName(), ((Ioctl) field.get(null)).name(),
-                    "the name inside KvmIoctls." + field.getName());
+        for (Class<?> type : IOCTL_CLASSES) {
+            for (Field field : publicConstants(type, Ioctl.class)) {
+                assertEquals(field.getName(), ((Ioctl) field.get(null)).name(),
+                        "the name inside " + type.getSimpleName() + "." + field.getName());
+            }
         }
         for (Field field : publicConstants(Errno.class, int.class)) {
             assertEquals(field.getName(), Errno.name(field.getInt(null)), "Errno.name of " + field.getName());
