@@ -1,0 +1,50 @@
+package dev.jkvm.devices.virtio.net;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What virtio-net needs from the host side of the link (a tap opened with IFF_VNET_HDR and TUNSETVNETHDRSZ 12):
+ * every frame in either direction starts with a 12-byte virtio_net_hdr_v1 ({@link VirtioNetHeader}).
+ *
+ * <p>Threads: {@link #awaitReadable} and {@link #read} are called only by the device's receive thread;
+ * {@link #write} and {@link #setOffloads} by the thread serving the guest's kicks; {@link #wakeup} from any thread.
+ */
+public interface NetBackend extends AutoCloseable {
+    /**
+     * Reads one frame, vnet header first, into {@code frameWithVnetHeader} without blocking. Returns its length in
+     * bytes, or 0 when no frame is ready. A frame never spans two calls; the segment is large enough for the
+     * largest frame the negotiated offloads allow (a 64 KiB GSO frame plus headers).
+     */
+    int read(MemorySegment frameWithVnetHeader) throws IOException;
+
+    /**
+     * Sends one frame gathered from {@code segments} in order: the vnet header then the Ethernet frame, split
+     * anywhere (the pieces are the guest's transmit buffers, straight from guest memory).
+     */
+    void write(List<MemorySegment> segments) throws IOException;
+
+    /**
+     * Which offloads the backend may hand to the guest (TUNSETOFFLOAD): partial checksums, TCPv4/TCPv6
+     * segmentation, ECN on segmented TCP, UDP fragmentation. The device only ever passes a consistent set (every
+     * segmentation bit implies {@code csum}, {@code ecn} implies a TSO bit).
+     */
+    void setOffloads(boolean csum, boolean tso4, boolean tso6, boolean ecn, boolean ufo) throws IOException;
+
+    /**
+     * Blocks until a frame may be read, {@code timeout} passes, or {@link #wakeup} is called. Returns true when
+     * readable; false on timeout or wakeup. Spurious true results are allowed ({@link #read} then returns 0).
+     */
+    boolean awaitReadable(Duration timeout) throws IOException;
+
+    /**
+     * Makes a thread blocked in {@link #awaitReadable} return false promptly; when none is blocked, the next call
+     * returns at once instead (as an eventfd would). Used to stop the receive thread.
+     */
+    void wakeup();
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,15 @@
+package dev.jkvm.devices.virtio.net;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** The device's frame counters, bumped by the transmit, receive and notify threads. */
+final class NetCounters {
+    final LongAdder txFrames = new LongAdder();
+    final LongAdder txDropped = new LongAdder();
+    final LongAdder rxFrames = new LongAdder();
+    final LongAdder rxDropped = new LongAdder();
+
+    NetStats snapshot() {
+        return new NetStats(txFrames.sum(), txDropped.sum(), rxFrames.sum(), rxDropped.sum());
+    }
+}
