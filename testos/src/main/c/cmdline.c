@@ -49,6 +49,11 @@ static const char *apply_setting(struct cmdline *out, const char *key, const cha
             return "iters= needs a decimal or 0x-hex number";
         }
         out->iters_given = true;
+    } else if (strcmp(key, "blk-drives") == 0) {
+        if (!parse_number(value, &out->blk_drives)) {
+            return "blk-drives= needs a decimal or 0x-hex number";
+        }
+        out->blk_drives_given = true;
     }
     /* Unknown keys are ignored: loaders and users may pass words meant for someone else. */
     return NULL;
@@ -64,6 +69,8 @@ const char *cmdline_parse(struct cmdline *out, const char *src) {
     out->bench = NULL;
     out->iters = 0;
     out->iters_given = false;
+    out->blk_drives = 0;
+    out->blk_drives_given = false;
 
     char *p = out->text;
     for (;;) {

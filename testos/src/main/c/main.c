@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include "bench.h"
+#include "blk_tests.h"
 #include "bootinfo.h"
 #include "console.h"
 #include "cpu.h"
@@ -32,6 +33,7 @@ void kmain(uint32_t protocol, uint64_t info_paddr, uint32_t entry_eax) {
         run_test(boot_info.cmdline.test, &boot_info);
     }
     if (boot_info.cmdline.bench != NULL) {
+        run_blk_bench(boot_info.cmdline.bench, boot_info.cmdline.iters, &boot_info);
         run_bench(boot_info.cmdline.bench, boot_info.cmdline.iters);
     }
     demo(&boot_info);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "bench.h"
+#include "blk_tests.h"
 #include "bootinfo.h"
 #include "console.h"
 #include "image.h"
@@ -254,6 +255,15 @@ void run_test(const char *name, const struct boot_info *info) {
     }
     if (strcmp(name, "fwcfg") == 0) {
         test_fwcfg(info);
+    }
+    if (strcmp(name, "pci") == 0) {
+        test_pci(info);
+    }
+    if (strcmp(name, "blk") == 0) {
+        test_blk(info);
+    }
+    if (strcmp(name, "blk-crash") == 0) {
+        test_blk_crash(info);
     }
     if (strcmp(name, "reset") == 0) {
         reset();

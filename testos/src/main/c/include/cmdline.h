@@ -14,6 +14,8 @@ struct cmdline {
     const char *bench;      /* bench=<name>, or NULL */
     uint64_t iters;         /* iters=<n> (decimal or 0x hex), 0 if absent */
     bool iters_given;
+    uint64_t blk_drives;    /* blk-drives=<n>: virtio-blk functions test=blk must find */
+    bool blk_drives_given;
 };
 
 /* Parses src into out; returns NULL, or a description of what was wrong. */

@@ -125,6 +125,16 @@ public final class Qemu {
         }
     }
 
+    /**
+     * Starts QEMU without waiting for it, for tests that act while the guest runs (say, SIGKILL it once the guest
+     * printed a line). Close the result to kill QEMU if it is still running.
+     */
+    public static RunningQemu start(QemuOptions options) {
+        List<String> command = commandLine(require(), options);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+        return new RunningQemu(command, start(builder, command));
+    }
+
     /** The version QEMU reports, e.g. "7.2.22". */
     public static String version() throws InterruptedException {
         List<String> command = List.of(require().toString(), "--version");

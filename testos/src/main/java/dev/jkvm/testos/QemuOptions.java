@@ -2,6 +2,7 @@ package dev.jkvm.testos;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -65,5 +66,27 @@ public record QemuOptions(Path kernel, String cmdline, int memoryMiB, int cpus, 
 
     public QemuOptions withExtraArguments(List<String> newExtraArguments) {
         return new QemuOptions(kernel, cmdline, memoryMiB, cpus, accelerator, timeout, newExtraArguments);
+    }
+
+    /** The device QEMU's pc machine gives {@code -drive if=virtio}: a transitional virtio-blk PCI function. */
+    static final String VIRTIO_BLK_DEVICE = "virtio-blk-pci";
+
+    /**
+     * Adds a virtio-blk drive over the raw image {@code image} with GET_ID string {@code serial}, after any drives
+     * added before (so it takes the next free PCI slot, as {@code -drive if=virtio} would). QEMU 7.2 only takes the
+     * serial on the device, hence {@code -drive if=none} plus {@code -device virtio-blk-pci}; {@code discard=unmap}
+     * makes DISCARD punch a hole in the image, as jkvm does.
+     */
+    public QemuOptions withVirtioBlk(Path image, String serial) {
+        String file = image.toAbsolutePath().toString();
+        if (file.contains(",") || serial.contains(",")) {
+            throw new IllegalArgumentException("QEMU option values cannot contain ',': " + file + " / " + serial);
+        }
+        long drives = extraArguments.stream().filter(a -> a.startsWith(VIRTIO_BLK_DEVICE + ",")).count();
+        String id = "blk" + drives;
+        List<String> arguments = new ArrayList<>(extraArguments);
+        arguments.addAll(List.of("-drive", "file=" + file + ",format=raw,if=none,id=" + id + ",discard=unmap",
+                "-device", VIRTIO_BLK_DEVICE + ",drive=" + id + ",serial=" + serial));
+        return withExtraArguments(arguments);
     }
 }
