@@ -1,7 +1,6 @@
 package dev.jkvm.core.machine;
 
 import dev.jkvm.core.Vcpu;
-import dev.jkvm.core.Vm;
 import dev.jkvm.core.VmmException;
 import dev.jkvm.core.loader.ElfImage;
 import dev.jkvm.core.loader.KernelLoadException;
@@ -9,25 +8,15 @@ import dev.jkvm.core.memory.GuestMemory;
 import dev.jkvm.core.x86.E820Entry;
 import dev.jkvm.core.x86.acpi.AcpiTableSet;
 import dev.jkvm.core.x86.acpi.PcAcpi;
-import dev.jkvm.core.x86.acpi.PcInterruptWiring;
 import dev.jkvm.core.x86.mptable.MpTable;
 import dev.jkvm.core.x86.mptable.PcMpTable;
 import dev.jkvm.devices.fwcfg.FwCfg;
 import dev.jkvm.devices.fwcfg.FwCfgItems;
 import dev.jkvm.devices.fwcfg.FwCfgKey;
-import dev.jkvm.headers.Libc;
-import dev.jkvm.headers.kvm.KvmConstants;
-import dev.jkvm.headers.kvm.KvmIoctls;
-import dev.jkvm.headers.kvm.KvmIrqRouting;
-import dev.jkvm.headers.kvm.KvmIrqRoutingEntry;
-import dev.jkvm.headers.kvm.KvmIrqRoutingIrqchip;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -38,9 +27,10 @@ import java.util.Optional;
  * ROM window, the rest in the 0xE0000 segment), an MP table, and QEMU's fw_cfg device with the machine's RAM size,
  * CPU counts, e820 map and -kernel items. A vCPU's APIC ID is its KVM vCPU id.
  *
- * <p>The tables say the timer's IRQ0 arrives on I/O APIC pin 2 (QEMU's wiring); KVM's default GSI routing sends
- * it to pin 0, so {@link #install} also replaces KVM's routing with the one the tables describe. Whoever adds GSI
- * routes later (MSI, irqfd) must extend this table rather than replace it: KVM_SET_GSI_ROUTING sets all routes.
+ * <p>The tables say the timer's IRQ0 arrives on I/O APIC pin 2 (QEMU's wiring) and PCI INTx on pins 16–23;
+ * {@link dev.jkvm.core.pci.GsiRouting} gives KVM the routing that matches, and it must exist before the guest runs.
+ * The tables always describe the PCI host bridge: MCFG for ECAM, PCI0 with its _PRT in the DSDT, the PCI bus and
+ * its interrupt assignments in the MP table, and ECAM reserved in the e820 map.
  *
  * @param rsdpAddress where the RSDP is, for the boot protocol (PVH rsdp_paddr, boot_params.acpi_rsdp_addr)
  * @param mpFloatingPointerAddress where the MP floating pointer structure is
@@ -99,7 +89,7 @@ public record FirmwareTables(long rsdpAddress, long mpFloatingPointerAddress, Fw
     /** How much of an ELF kernel QEMU hands over as SETUP_DATA for a PVH boot: its header buffer. */
     private static final int PVH_SETUP_DATA_SIZE = 8192;
 
-    /** Writes the tables, installs KVM's GSI routing to match and registers fw_cfg; call before the kernel loads. */
+    /** Writes the tables and registers fw_cfg; call before the kernel loads. */
     public static FirmwareTables install(PlatformContext pc) {
         GuestMemory memory = pc.memory();
         if (!memory.isRam(ACPI_TABLES_START, FIRMWARE_AREA_END - ACPI_TABLES_START)) {
@@ -122,44 +112,10 @@ public record FirmwareTables(long rsdpAddress, long mpFloatingPointerAddress, Fw
         memory.write(mp.floatingPointerAddress(), mp.floatingPointer());
         memory.write(mp.configTableAddress(), mp.configTable());
 
-        routeIsaInterrupts(pc.vm());
-
         FwCfg fwCfg = new FwCfg(fwCfgItems(pc, apicIds), memory);
         pc.portIo().register("fw_cfg", FwCfg.IO_BASE, FwCfg.IO_SIZE, fwCfg.ioPort());
         pc.portIo().register("fw_cfg DMA", FwCfg.DMA_IO_BASE, FwCfg.DMA_IO_SIZE, fwCfg.dmaPort());
         return new FirmwareTables(acpi.rsdpAddress(), mp.floatingPointerAddress(), fwCfg);
-    }
-
-    /** A KVM GSI route to one irqchip pin. */
-    private record GsiRoute(int gsi, int irqchip, int pin) {
-    }
-
-    /**
-     * KVM_SET_GSI_ROUTING as QEMU's PC sets it: ISA IRQ n drives its 8259 input and the I/O APIC pin
-     * {@link PcInterruptWiring} gives it; GSIs 16..23 drive I/O APIC pins 16..23.
-     */
-    private static void routeIsaInterrupts(Vm vm) {
-        List<GsiRoute> routes = new ArrayList<>();
-        for (int irq : PcInterruptWiring.connectedIrqs()) {
-            int pic = irq < Byte.SIZE ? KvmConstants.KVM_IRQCHIP_PIC_MASTER : KvmConstants.KVM_IRQCHIP_PIC_SLAVE;
-            routes.add(new GsiRoute(irq, pic, irq % Byte.SIZE));
-            routes.add(new GsiRoute(irq, KvmConstants.KVM_IRQCHIP_IOAPIC, PcInterruptWiring.ioApicPin(irq)));
-        }
-        for (int gsi = PcInterruptWiring.ISA_IRQS; gsi < PcInterruptWiring.IO_APIC_PINS; gsi++) {
-            routes.add(new GsiRoute(gsi, KvmConstants.KVM_IRQCHIP_IOAPIC, gsi));
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment table = KvmIrqRouting.allocate(arena, routes.size());
-            for (int i = 0; i < routes.size(); i++) {
-                MemorySegment entry = KvmIrqRouting.entry(table, i);
-                KvmIrqRoutingEntry.GSI.set(entry, 0L, routes.get(i).gsi());
-                KvmIrqRoutingEntry.TYPE.set(entry, 0L, KvmConstants.KVM_IRQ_ROUTING_IRQCHIP);
-                MemorySegment chip = entry.asSlice(KvmIrqRoutingEntry.OFFSET_U_IRQCHIP, KvmIrqRoutingIrqchip.LAYOUT);
-                KvmIrqRoutingIrqchip.IRQCHIP.set(chip, 0L, routes.get(i).irqchip());
-                KvmIrqRoutingIrqchip.PIN.set(chip, 0L, routes.get(i).pin());
-            }
-            Libc.ioctl(vm.fd(), KvmIoctls.KVM_SET_GSI_ROUTING, table);
-        }
     }
 
     private static FwCfgItems fwCfgItems(PlatformContext pc, List<Integer> apicIds) {

@@ -8,6 +8,7 @@ import dev.jkvm.core.VmmException;
 import dev.jkvm.core.bus.IoBus;
 import dev.jkvm.core.memory.GuestMemory;
 import dev.jkvm.core.memory.MemoryRegion;
+import dev.jkvm.core.pci.GsiRouting;
 import dev.jkvm.core.x86.BootLayout;
 import dev.jkvm.devices.platform.PlatformControl;
 import dev.jkvm.devices.serial.SerialInputPump;
@@ -24,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A whole x86 virtual machine: KVM VM with in-kernel irqchip and PIT, guest RAM, the PC's basic devices, a kernel
- * loaded and the boot vCPU placed at its entry, and one platform thread per vCPU ({@code vcpu-N}) once started.
+ * A whole x86 virtual machine: KVM VM with in-kernel irqchip and PIT, guest RAM, the PC's basic devices, PCI bus 0
+ * with a virtio-blk function per configured drive, a kernel loaded and the boot vCPU placed at its entry, and one
+ * platform thread per vCPU ({@code vcpu-N}) once started.
  * This is the embedding API: build a {@link MachineConfig}, {@link #create} it, {@link #start}, {@link #awaitStop}.
  */
 public final class Machine implements AutoCloseable, PlatformControl {
@@ -44,6 +46,7 @@ public final class Machine implements AutoCloseable, PlatformControl {
     private final IoBus mmio = new IoBus("MMIO");
     private final ExitDispatcher dispatcher;
     private final Uart16550 uart;
+    private final PcPci pci;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<VmStop> stop = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -67,6 +70,7 @@ public final class Machine implements AutoCloseable, PlatformControl {
         vm.setTssAddress(BootLayout.KVM_TSS);
         vm.createIrqchip();
         vm.createPit2(KvmConstants.KVM_PIT_SPEAKER_DUMMY);
+        GsiRouting gsiRouting = new GsiRouting(vm);
         this.memory = own(GuestMemory.allocateX86(config.memoryBytes(), config.transparentHugePages()));
         for (MemoryRegion region : memory.regions()) {
             vm.setMemoryRegion(region.slot(), region.guestAddress(), region.host(), 0);
@@ -85,6 +89,7 @@ public final class Machine implements AutoCloseable, PlatformControl {
         PlatformContext pc = new PlatformContext(config, kvm, vm, memory, vcpus, portIo, mmio, this);
         CpuSetup.configure(pc);
         this.uart = PcDevices.install(pc).uart();
+        this.pci = own(PcPci.install(pc, gsiRouting));
         FirmwareTables firmware = FirmwareTables.install(pc);
         KernelBoot.load(pc, firmware.rsdpAddress());
     }
@@ -113,6 +118,11 @@ public final class Machine implements AutoCloseable, PlatformControl {
 
     public MachineConfig config() {
         return config;
+    }
+
+    /** PCI bus 0: the root bus, the plugged drives with their transports and BAR mappers, MSI vectors. */
+    public PcPci pci() {
+        return pci;
     }
 
     public Vm vm() {

@@ -2,8 +2,10 @@ package dev.jkvm.core.x86;
 
 import dev.jkvm.core.memory.GuestMemory;
 import dev.jkvm.core.memory.MemoryRegion;
+import dev.jkvm.devices.pci.PciRootBus;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** One entry of the BIOS e820 memory map, the x86 way of telling a guest where its RAM is. */
@@ -27,8 +29,10 @@ public record E820Entry(long address, long size, int type) {
     public static final long ONE_MIB = 0x100000;
 
     /**
-     * The PC memory map of {@code memory}: low RAM, the EBDA and firmware-table holes, then every RAM region from
-     * 1 MiB up. The legacy VGA window 0xA0000-0xE0000 is in no entry, as on a PC.
+     * The PC memory map of {@code memory} in address order: low RAM, the EBDA and firmware-table holes, every RAM
+     * region from 1 MiB up, and the PCI ECAM window, reserved so that an OS trusts the MCFG table's window (Linux
+     * uses MMCONFIG only where firmware reserved it). The legacy VGA window 0xA0000-0xE0000 is in no entry, as on
+     * a PC.
      */
     public static List<E820Entry> pcMap(GuestMemory memory) {
         List<E820Entry> map = new ArrayList<>();
@@ -41,6 +45,8 @@ public record E820Entry(long address, long size, int type) {
                 map.add(new E820Entry(start, region.end() - start, RAM));
             }
         }
+        map.add(new E820Entry(PciRootBus.ECAM_BASE, PciRootBus.ECAM_SIZE, RESERVED));
+        map.sort(Comparator.comparingLong(E820Entry::address));
         return List.copyOf(map);
     }
 }

@@ -10,6 +10,9 @@ import dev.jkvm.core.x86.acpi.Aml.Scope;
 import dev.jkvm.core.x86.acpi.Aml.StringConst;
 import dev.jkvm.devices.acpi.Pm1Block;
 import dev.jkvm.devices.fwcfg.FwCfg;
+import dev.jkvm.devices.pci.PciBarAllocator;
+import dev.jkvm.devices.pci.PciInterruptRouting;
+import dev.jkvm.devices.pci.PciRootBus;
 import dev.jkvm.devices.serial.Uart16550;
 
 import java.util.ArrayList;
@@ -18,9 +21,10 @@ import java.util.HashSet;
 import java.util.List;
 
 /**
- * jkvm's ACPI tables for its PC: RSDP → XSDT and RSDT → FADT (→ FACS, DSDT) and MADT, describing the PIIX4-style
- * PM1 block at 0x600, the SCI on IRQ 9, reset through port 0xCF9, one local APIC per vCPU, the I/O APIC with
- * QEMU's interrupt source overrides, and a DSDT with COM1, the fw_cfg device and the \_S5 sleep state.
+ * jkvm's ACPI tables for its PC: RSDP → XSDT and RSDT → FADT (→ FACS, DSDT), MADT and MCFG, describing the
+ * PIIX4-style PM1 block at 0x600, the SCI on IRQ 9, reset through port 0xCF9, one local APIC per vCPU, the I/O APIC
+ * with QEMU's interrupt source overrides, ECAM for PCI segment 0, and a DSDT with COM1, the fw_cfg device, the PCI
+ * host bridge with its interrupt routing, and the \_S5 sleep state.
  */
 public final class PcAcpi {
     /** Where every local APIC's registers appear. */
@@ -51,6 +55,32 @@ public final class PcAcpi {
     public static final String SERIAL_HID = "PNP0501";
     /** The FACS's Hardware Signature: fixed, since the hardware never changes across a resume. */
     public static final long HARDWARE_SIGNATURE = 0;
+    /** A PCI host bridge's EISA ID. */
+    public static final String PCI_HOST_BRIDGE_HID = "PNP0A03";
+    /** A PCI Express root complex's EISA ID, the host bridge's compatible ID: it has ECAM. */
+    public static final String PCIE_ROOT_COMPLEX_CID = "PNP0A08";
+    /** The PCI segment group of bus 0, the only one. */
+    public static final int PCI_SEGMENT = 0;
+    /** The host bridge's bus number, _BBN. */
+    public static final int PCI_ROOT_BUS = 0;
+    /** The last bus number behind the host bridge (ECAM covers them all; only bus 0 has devices). */
+    public static final int PCI_LAST_BUS = PciRootBus.BUS_COUNT - 1;
+    /** The legacy VGA window the host bridge forwards to the bus, first byte. */
+    public static final long VGA_WINDOW_START = 0xA_0000;
+    /** The legacy VGA window's last byte. */
+    public static final long VGA_WINDOW_END = 0xB_FFFF;
+    /** Ports from 0 to here reach the PCI bus: everything below the configuration registers. */
+    public static final int PCI_LOW_PORTS_END = PciRootBus.CONFIG_ADDRESS_PORT - 1;
+    /** Ports the host bridge itself decodes: CONFIG_ADDRESS (0xCF8) to the end of CONFIG_DATA (0xCFF). */
+    public static final int PCI_CONFIG_PORTS = 8;
+    /** Ports from here to 0xFFFF reach the PCI bus (0xD00 is where QEMU's second window starts too). */
+    public static final int PCI_HIGH_PORTS_START = 0xD00;
+    /** Highest port. */
+    public static final int LAST_PORT = 0xFFFF;
+    /** A _PRT entry's address with this in its low word means any function of the device in its high word. */
+    public static final int PRT_ANY_FUNCTION = 0xFFFF;
+    /** A _PRT entry's Source of 0: SourceIndex is a GSI, not an index into a link device's resources. */
+    public static final int PRT_GSI_SOURCE = 0;
 
     private PcAcpi() {
     }
@@ -75,9 +105,11 @@ public final class PcAcpi {
         long fadt = placed.getLast().address();
         at = place(placed, madt(apicIds), at);
         long madt = placed.getLast().address();
-        at = place(placed, new Xsdt(List.of(fadt, madt)), at);
+        at = place(placed, mcfg(), at);
+        long mcfg = placed.getLast().address();
+        at = place(placed, new Xsdt(List.of(fadt, madt, mcfg)), at);
         long xsdt = placed.getLast().address();
-        at = place(placed, new Rsdt(List.of(fadt, madt)), at);
+        at = place(placed, new Rsdt(List.of(fadt, madt, mcfg)), at);
         long rsdt = placed.getLast().address();
         if (at > tablesEnd) {
             throw new IllegalArgumentException("ACPI tables for " + apicIds.size() + " CPUs need 0x"
@@ -85,6 +117,11 @@ public final class PcAcpi {
                     + ", more than the 0x" + Long.toHexString(tablesEnd - tablesBase) + " available");
         }
         return new AcpiTableSet(rsdpAddress, new Rsdp(rsdt, xsdt).toBytes(), placed);
+    }
+
+    /** The MCFG: one ECAM window for segment 0, buses 0–255, where {@link PciRootBus#ECAM_BASE} says. */
+    public static Mcfg mcfg() {
+        return new Mcfg(List.of(new Mcfg.Allocation(PciRootBus.ECAM_BASE, PCI_SEGMENT, PCI_ROOT_BUS, PCI_LAST_BUS)));
     }
 
     /** The FADT of jkvm's PC. */
@@ -142,7 +179,8 @@ public final class PcAcpi {
     }
 
     /**
-     * The DSDT, as this ASL says it (iasl compiles it to the same AML):
+     * The DSDT, as this ASL says it (iasl compiles it to the same AML; the _PRT has one entry per slot 0–31 and pin
+     * 0–3, of which two are shown):
      * <pre>
      * DefinitionBlock ("", "DSDT", 2, "JKVM  ", "JKVMDSDT", 1) {
      *     Scope (\_SB) {
@@ -155,6 +193,29 @@ public final class PcAcpi {
      *             Name (_HID, "QEMU0002")
      *             Name (_STA, 0x0B)
      *             Name (_CRS, ResourceTemplate () { IO (Decode16, 0x0510, 0x0510, 0x01, 0x0C) })
+     *         }
+     *         Device (PCI0) {
+     *             Name (_HID, EisaId ("PNP0A03"))
+     *             Name (_CID, EisaId ("PNP0A08"))
+     *             Name (_ADR, Zero)
+     *             Name (_UID, Zero)
+     *             Name (_SEG, Zero)
+     *             Name (_BBN, Zero)
+     *             Name (_CRS, ResourceTemplate () {
+     *                 WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode, 0, 0, 0xFF, 0, 0x100)
+     *                 IO (Decode16, 0x0CF8, 0x0CF8, 0x01, 0x08)
+     *                 WordIO (ResourceProducer, MinFixed, MaxFixed, PosDecode, EntireRange, 0, 0, 0x0CF7, 0, 0x0CF8)
+     *                 WordIO (ResourceProducer, MinFixed, MaxFixed, PosDecode, EntireRange, 0, 0x0D00, 0xFFFF, 0, 0xF300)
+     *                 DWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed, Cacheable, ReadWrite,
+     *                     0, 0x000A0000, 0x000BFFFF, 0, 0x00020000)
+     *                 DWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed, NonCacheable, ReadWrite,
+     *                     0, 0xC0000000, 0xDFFFFFFF, 0, 0x20000000)
+     *             })
+     *             Name (_PRT, Package (0x80) {
+     *                 Package (0x04) { 0xFFFF, Zero, Zero, 0x10 },
+     *                 ...
+     *                 Package (0x04) { 0x001FFFFF, 0x03, Zero, 0x12 }
+     *             })
      *         }
      *     }
      *     Name (_S5, Package (0x04) { Zero, Zero, Zero, Zero })
@@ -175,8 +236,42 @@ public final class PcAcpi {
                         ResourceDescriptor.IoPort.fixed(FwCfg.IO_BASE, FwCfg.ACPI_IO_LENGTH))))));
         IntegerConst slpTyp = new IntegerConst(S5_SLP_TYP);
         return new Dsdt(List.of(
-                new Scope("_SB", List.of(com1, fwCfg)),
+                new Scope("_SB", List.of(com1, fwCfg, pciHostBridge())),
                 new Name("_S5", new Package(List.of(slpTyp, slpTyp, new IntegerConst(0), new IntegerConst(0))))));
+    }
+
+    /**
+     * \_SB.PCI0: the host bridge of segment 0, bus 0, its windows (buses 0–255, every port but its own
+     * configuration registers, the VGA window and the memory BAR window) and its _PRT, which gives each slot's
+     * INTA#–INTD# as the GSI {@link PciInterruptRouting} wires it to.
+     */
+    static Device pciHostBridge() {
+        List<Aml> routes = new ArrayList<>();
+        for (int slot = 0; slot < PciRootBus.SLOT_COUNT; slot++) {
+            for (int pin = 0; pin < PciInterruptRouting.PIN_COUNT; pin++) {
+                routes.add(new Package(List.of(
+                        new IntegerConst((long) slot << Short.SIZE | PRT_ANY_FUNCTION),
+                        new IntegerConst(pin),
+                        new IntegerConst(PRT_GSI_SOURCE),
+                        new IntegerConst(PciInterruptRouting.gsi(slot, pin)))));
+            }
+        }
+        return new Device("PCI0", List.of(
+                new Name("_HID", new EisaId(PCI_HOST_BRIDGE_HID)),
+                new Name("_CID", new EisaId(PCIE_ROOT_COMPLEX_CID)),
+                new Name("_ADR", new IntegerConst(0)),
+                new Name("_UID", new IntegerConst(0)),
+                new Name("_SEG", new IntegerConst(PCI_SEGMENT)),
+                new Name("_BBN", new IntegerConst(PCI_ROOT_BUS)),
+                new Name("_CRS", new ResourceTemplate(List.of(
+                        new ResourceDescriptor.WordBusNumber(PCI_ROOT_BUS, PCI_LAST_BUS),
+                        ResourceDescriptor.IoPort.fixed(PciRootBus.CONFIG_ADDRESS_PORT, PCI_CONFIG_PORTS),
+                        new ResourceDescriptor.WordIo(0, PCI_LOW_PORTS_END),
+                        new ResourceDescriptor.WordIo(PCI_HIGH_PORTS_START, LAST_PORT),
+                        new ResourceDescriptor.DWordMemory(VGA_WINDOW_START, VGA_WINDOW_END, true),
+                        new ResourceDescriptor.DWordMemory(PciBarAllocator.PC_MEMORY_BASE,
+                                PciBarAllocator.PC_MEMORY_LIMIT, false)))),
+                new Name("_PRT", new Package(routes))));
     }
 
     private static long place(List<AcpiTableSet.Placed> placed, AcpiTable table, long at) {

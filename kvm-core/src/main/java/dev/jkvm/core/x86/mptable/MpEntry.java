@@ -88,6 +88,8 @@ public sealed interface MpEntry {
         public static final int TYPE_STRING_SIZE = 6;
         /** The ISA bus type string. */
         public static final String ISA = "ISA";
+        /** The PCI bus type string. */
+        public static final String PCI = "PCI";
 
         @Override
         public int type() {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,7 +53,7 @@ class PcAcpiTest {
                 assertEquals("JKVM  ", ascii(table, 10, 6), signature + " OEM ID");
             }
         }
-        assertEquals(List.of("FACS", "DSDT", "FACP", "APIC", "XSDT", "RSDT"), signatures);
+        assertEquals(List.of("FACS", "DSDT", "FACP", "APIC", "MCFG", "XSDT", "RSDT"), signatures);
         assertEquals(64, set.table("FACS").bytes().length);
         assertEquals(276, set.table("FACP").bytes().length);
         assertEquals(6, set.table("FACP").bytes()[8], "FADT revision");
@@ -91,15 +90,37 @@ class PcAcpiTest {
     }
 
     @Test
-    void xsdtAndRsdtListTheFadtAndMadt() {
+    void xsdtAndRsdtListTheFadtMadtAndMcfg() {
         AcpiTableSet set = PcAcpi.build(List.of(0, 1), RSDP, BASE, END);
-        List<Long> expected = List.of(set.table("FACP").address(), set.table("APIC").address());
+        List<Long> expected = List.of(set.table("FACP").address(), set.table("APIC").address(),
+                set.table("MCFG").address());
         ByteBuffer xsdt = le(set.table("XSDT").bytes());
-        assertEquals(36 + 16, xsdt.capacity());
-        assertEquals(expected, List.of(xsdt.getLong(36), xsdt.getLong(44)));
+        assertEquals(36 + 24, xsdt.capacity());
+        assertEquals(expected, List.of(xsdt.getLong(36), xsdt.getLong(44), xsdt.getLong(52)));
         ByteBuffer rsdt = le(set.table("RSDT").bytes());
-        assertEquals(36 + 8, rsdt.capacity());
-        assertEquals(expected, List.of((long) rsdt.getInt(36), (long) rsdt.getInt(40)));
+        assertEquals(36 + 12, rsdt.capacity());
+        assertEquals(expected, List.of((long) rsdt.getInt(36), (long) rsdt.getInt(40), (long) rsdt.getInt(44)));
+    }
+
+    /** PCI Firmware Specification 3.0, table 4-2 and 4-3: header, 8 reserved bytes, 16-byte allocations. */
+    @Test
+    void mcfgDescribesOneEcamWindowForSegment0Buses0To255() {
+        byte[] table = PcAcpi.build(List.of(0), RSDP, BASE, END).table("MCFG").bytes();
+        ByteBuffer mcfg = le(table);
+        assertEquals("MCFG", ascii(table, 0, 4));
+        assertEquals(60, table.length);
+        assertEquals(60, mcfg.getInt(4), "length field");
+        assertEquals(1, table[8], "revision");
+        assertEquals(0, sum(table, table.length), "checksum");
+        assertEquals("JKVMMCFG", ascii(table, 16, 8), "OEM table ID");
+        assertEquals(0, mcfg.getLong(36), "reserved");
+        assertEquals(0xE000_0000L, mcfg.getLong(44), "base address");
+        assertEquals(0, mcfg.getShort(52), "segment group");
+        assertEquals(0, table[54], "start bus");
+        assertEquals(0xFF, table[55] & 0xFF, "end bus");
+        assertEquals(0, mcfg.getInt(56), "reserved");
+        assertThrows(IllegalArgumentException.class, () -> new Mcfg.Allocation(0xE000_0000L, 0, 0, 256));
+        assertThrows(IllegalArgumentException.class, () -> new Mcfg.Allocation(0xE000_0000L, 0, 5, 4));
     }
 
     @Test
@@ -245,14 +266,14 @@ class PcAcpiTest {
     }
 
     @Test
-    void dsdtDeclaresComOneFwCfgAndS5() {
+    void dsdtDeclaresComOneFwCfgPciAndS5() {
         Dsdt dsdt = PcAcpi.dsdt();
         byte[] table = dsdt.toBytes();
         assertEquals("DSDT", ascii(table, 0, 4));
         assertEquals(0, sum(table, table.length));
         String aml = new String(dsdt.aml(), StandardCharsets.ISO_8859_1);
         assertTrue(aml.contains("COM1") && aml.contains("FWCF") && aml.contains("_S5_") && aml.contains("QEMU0002"));
-        assertFalse(aml.contains("PCI0"), "no PCI host bridge: jkvm has no PCI yet");
+        assertTrue(aml.contains("PCI0") && aml.contains("_PRT") && aml.contains("_CRS") && aml.contains("_BBN"));
         assertInstanceOf(Aml.Scope.class, dsdt.terms().getFirst());
     }
 }

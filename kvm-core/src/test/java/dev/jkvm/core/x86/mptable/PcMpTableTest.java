@@ -89,9 +89,9 @@ class PcMpTableTest {
         assertEquals("JKVM    ", new String(config, 8, 8, StandardCharsets.US_ASCII));
         assertEquals(0xFEE0_0000, in.getInt(36), "local APIC address");
         assertEquals(0, in.getShort(40), "no extended table");
-        // 4 processors, 1 bus, 1 I/O APIC, 15 ISA interrupts, 2 local interrupts.
-        assertEquals(4 + 1 + 1 + 15 + 2, in.getShort(34));
-        assertEquals(44 + 4 * 20 + 19 * 8, config.length);
+        // 4 processors, 2 buses, 1 I/O APIC, 15 ISA interrupts, 32 × 4 PCI interrupts, 2 local interrupts.
+        assertEquals(4 + 2 + 1 + 15 + 128 + 2, in.getShort(34));
+        assertEquals(44 + 4 * 20 + (2 + 1 + 15 + 128 + 2) * 8, config.length);
     }
 
     @Test
@@ -108,23 +108,26 @@ class PcMpTableTest {
         for (int i = 1; i < entries.size(); i++) {
             assertTrue(entries.get(i).type() >= entries.get(i - 1).type(), "entries sorted by type");
         }
-        Entry bus = ofType(entries, 1).getFirst();
-        assertEquals(0, bus.u8(1));
-        assertEquals("ISA   ", new String(bus.bytes(), 2, 6, StandardCharsets.US_ASCII));
+        List<Entry> buses = ofType(entries, 1);
+        assertEquals(2, buses.size());
+        assertEquals(0, buses.get(0).u8(1), "PCI bus 0 has MP bus ID 0");
+        assertEquals("PCI   ", new String(buses.get(0).bytes(), 2, 6, StandardCharsets.US_ASCII));
+        assertEquals(1, buses.get(1).u8(1), "the ISA bus comes after it");
+        assertEquals("ISA   ", new String(buses.get(1).bytes(), 2, 6, StandardCharsets.US_ASCII));
         Entry ioApic = ofType(entries, 2).getFirst();
         assertEquals(0, ioApic.u8(1), "I/O APIC ID");
         assertEquals(0x11, ioApic.u8(2), "I/O APIC version");
         assertEquals(1, ioApic.u8(3), "enabled");
         assertEquals(0xFEC0_0000L, ioApic.u32(4));
 
-        List<Entry> io = ofType(entries, 3);
+        List<Entry> io = ofType(entries, 3).stream().filter(e -> e.u8(4) == 1).toList();
         assertEquals(15, io.size());
         List<Integer> sourceIrqs = io.stream().map(e -> e.u8(5)).toList();
         assertFalse(sourceIrqs.contains(2), "IRQ2 is the cascade and has no entry");
         for (Entry e : io) {
             int irq = e.u8(5);
             assertEquals(0, e.u8(1), "type INT");
-            assertEquals(0, e.u8(4), "source bus ISA");
+            assertEquals(1, e.u8(4), "source bus ISA");
             assertEquals(0, e.u8(6), "destination I/O APIC");
             assertEquals(irq == 0 ? 2 : irq, e.u8(7), "IRQ " + irq + " pin");
             assertEquals(irq == 9 ? 0xD : 0, e.u16(2), "IRQ " + irq + " flags");
@@ -132,8 +135,9 @@ class PcMpTableTest {
 
         List<Entry> local = ofType(entries, 4);
         assertEquals(2, local.size());
-        assertEquals(List.of(3, 0, 0, 0), List.of(local.get(0).u8(1), local.get(0).u8(5), local.get(0).u8(6),
-                local.get(0).u8(7)), "ExtINT from ISA IRQ 0 to the boot processor's LINT0");
+        assertEquals(List.of(3, 1, 0, 0, 0), List.of(local.get(0).u8(1), local.get(0).u8(4), local.get(0).u8(5),
+                local.get(0).u8(6), local.get(0).u8(7)), "ExtINT from ISA IRQ 0 to the boot processor's LINT0");
+        assertEquals(1, local.get(1).u8(4), "NMI's source bus is ISA");
         assertEquals(List.of(1, 0xFF, 1), List.of(local.get(1).u8(1), local.get(1).u8(6), local.get(1).u8(7)),
                 "NMI to every local APIC's LINT1");
     }
@@ -149,5 +153,26 @@ class PcMpTableTest {
     void configurationTableRefusesUnsortedEntries() {
         assertThrows(IllegalArgumentException.class, () -> new MpConfigTable("X", "Y", 0, List.of(
                 new MpEntry.Bus(0, MpEntry.Bus.ISA), new MpEntry.Processor(0, 0x14, true, true, 0, 0))));
+    }
+
+    /** MP 1.4 §4.3.4: a PCI source bus IRQ is the device number in bits 6:2 and the INTx pin in bits 1:0. */
+    @Test
+    void everyPciSlotAndPinHasALevelActiveLowAssignmentToItsGsi() {
+        List<Entry> pci = ofType(entries(PcMpTable.build(List.of(0), FLOATING, CONFIG).configTable()), 3).stream()
+                .filter(e -> e.u8(4) == 0).toList();
+        assertEquals(32 * 4, pci.size());
+        java.util.Set<Integer> sources = new java.util.HashSet<>();
+        for (Entry e : pci) {
+            int slot = e.u8(5) >> 2;
+            int pin = e.u8(5) & 3;
+            sources.add(e.u8(5));
+            assertEquals(0, e.u8(1), "type INT");
+            assertEquals(0b1111, e.u16(2), "level-triggered (EL=11), active low (PO=11)");
+            assertEquals(0, e.u8(6), "destination I/O APIC");
+            assertEquals(16 + (slot + pin) % 4, e.u8(7), "slot " + slot + " pin " + pin);
+        }
+        assertEquals(128, sources.size(), "each slot/pin once");
+        Entry slot2IntA = pci.stream().filter(e -> e.u8(5) == (2 << 2)).findFirst().orElseThrow();
+        assertEquals(18, slot2IntA.u8(7), "the first drive's INTA# on GSI 18, as in the DSDT's _PRT");
     }
 }
