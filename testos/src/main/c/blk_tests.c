@@ -346,13 +346,14 @@ _Noreturn void test_blk(const struct boot_info *info) {
     static struct blk_exercise exercise;
     for (unsigned d = 0; d < machine.device_count; d++) {
         struct blk_device *dev = &machine.devices[d];
+        /* First: QEMU offers DISCARD and WRITE_ZEROES even on a read-only drive, jkvm does not. */
+        if (virtio_pci_has(&dev->virtio, VIRTIO_BLK_F_RO)) {
+            fail("blk: drive %u is read-only", d);
+        }
         require_feature(dev, d, VIRTIO_F_INDIRECT_DESC, "VIRTIO_F_INDIRECT_DESC");
         require_feature(dev, d, VIRTIO_BLK_F_FLUSH, "VIRTIO_BLK_F_FLUSH");
         require_feature(dev, d, VIRTIO_BLK_F_DISCARD, "VIRTIO_BLK_F_DISCARD");
         require_feature(dev, d, VIRTIO_BLK_F_WRITE_ZEROES, "VIRTIO_BLK_F_WRITE_ZEROES");
-        if (virtio_pci_has(&dev->virtio, VIRTIO_BLK_F_RO)) {
-            fail("blk: drive %u is read-only", d);
-        }
         if (dev->capacity < BLK_MIN_CAPACITY) {
             fail("blk: drive %u has %lu sectors, the test needs %u", d, dev->capacity, BLK_MIN_CAPACITY);
         }

@@ -2,56 +2,83 @@ package dev.jkvm.launcher;
 
 import dev.jkvm.core.machine.MachineConfig;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
 
 /** QEMU's {@code -device DRIVER,PROP=VALUE,…} for the devices jkvm has. */
-final class DeviceArgument {
-    /** QEMU's default isa-debug-exit I/O base. */
-    private static final int DEBUG_EXIT_DEFAULT_BASE = 0x501;
-    /** QEMU's default isa-debug-exit I/O size. */
-    private static final int DEBUG_EXIT_DEFAULT_SIZE = 2;
+sealed interface DeviceArgument permits DeviceArgument.DebugExit, DeviceArgument.VirtioBlkPci {
+    /** The flag this parses, for messages. */
+    String OPTION = "-device";
+    /** The key QEMU implies for the leading element. */
+    String DRIVER_KEY = "driver";
+    /** QEMU's name for the test exit device. */
+    String DEBUG_EXIT_DRIVER = "isa-debug-exit";
+    /** QEMU's name for a virtio-blk device on PCI (virtio 1.x, modern only under jkvm). */
+    String VIRTIO_BLK_PCI_DRIVER = "virtio-blk-pci";
 
-    private DeviceArgument() {
-    }
+    /** {@code isa-debug-exit[,iobase=…][,iosize=…]}. */
+    record DebugExit(MachineConfig.DebugExitPort port) implements DeviceArgument {
+        /** QEMU's default isa-debug-exit I/O base. */
+        static final int DEFAULT_BASE = 0x501;
+        /** QEMU's default isa-debug-exit I/O size. */
+        static final int DEFAULT_SIZE = 2;
+        /** One past the last I/O port. */
+        static final int PORT_SPACE = 0x10000;
 
-    static void apply(String text, MachineConfig.Builder builder) {
-        String[] parts = text.split(",");
-        String driver = parts[0];
-        Map<String, String> props = new LinkedHashMap<>();
-        for (int i = 1; i < parts.length; i++) {
-            int eq = parts[i].indexOf('=');
-            if (eq < 0) {
-                throw new UsageException("-device " + text + ": property '" + parts[i] + "' has no value");
+        static DebugExit parse(OptionList list) {
+            int base = number(list, "iobase", DEFAULT_BASE);
+            int size = number(list, "iosize", DEFAULT_SIZE);
+            list.requireAllTaken();
+            if (base < 0 || size < 1 || base + size > PORT_SPACE) {
+                throw list.error("I/O range outside 0..0xffff");
             }
-            props.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+            return new DebugExit(new MachineConfig.DebugExitPort(base, size));
         }
-        switch (driver) {
-            case "isa-debug-exit" -> {
-                int base = number(text, props.remove("iobase"), DEBUG_EXIT_DEFAULT_BASE);
-                int size = number(text, props.remove("iosize"), DEBUG_EXIT_DEFAULT_SIZE);
-                if (base < 0 || size < 1 || base + size > 0x10000) {
-                    throw new UsageException("-device " + text + ": I/O range outside 0..0xffff");
+
+        private static int number(OptionList list, String key, int fallback) {
+            return list.take(key).map(value -> {
+                try {
+                    return value.startsWith("0x") || value.startsWith("0X")
+                            ? Integer.parseInt(value.substring(2), 16) : Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    throw list.error("'" + value + "' is not a number");
                 }
-                builder.debugExit(new MachineConfig.DebugExitPort(base, size));
-            }
-            default -> throw new UsageException("-device " + driver + ": unknown device (jkvm has: isa-debug-exit)");
-        }
-        if (!props.isEmpty()) {
-            throw new UsageException("-device " + text + ": unknown propert" + (props.size() == 1 ? "y " : "ies ")
-                    + String.join(", ", props.keySet()));
+            }).orElse(fallback);
         }
     }
 
-    private static int number(String text, String value, int fallback) {
-        if (value == null) {
-            return fallback;
+    /**
+     * {@code virtio-blk-pci,drive=ID[,serial=S]}: attaches the {@code if=none} drive {@code ID}.
+     *
+     * @param text the option as given, for messages
+     * @param drive the id of the drive
+     * @param serial the serial the device reports, overriding the drive's
+     */
+    record VirtioBlkPci(String text, String drive, Optional<String> serial) implements DeviceArgument {
+        static VirtioBlkPci parse(String text, OptionList list) {
+            Optional<String> drive = list.take("drive");
+            Optional<String> serial = list.take("serial");
+            list.requireAllTaken();
+            if (drive.isEmpty() || drive.get().isEmpty()) {
+                throw list.error("drive= is required (the id of an if=none -drive)");
+            }
+            serial.ifPresent(value -> DriveArgument.checkSerial(list, value));
+            return new VirtioBlkPci(text, drive.get(), serial);
         }
-        try {
-            return value.startsWith("0x") || value.startsWith("0X")
-                    ? Integer.parseInt(value.substring(2), 16) : Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new UsageException("-device " + text + ": '" + value + "' is not a number");
+
+        /** A usage error about this device. */
+        UsageException error(String problem) {
+            return new UsageException(OPTION + " " + text + ": " + problem);
         }
+    }
+
+    static DeviceArgument parse(String text) {
+        OptionList list = OptionList.parse(OPTION, text, DRIVER_KEY);
+        String driver = list.take(DRIVER_KEY).orElse("");
+        return switch (driver) {
+            case DEBUG_EXIT_DRIVER -> DebugExit.parse(list);
+            case VIRTIO_BLK_PCI_DRIVER -> VirtioBlkPci.parse(text, list);
+            default -> throw new UsageException(OPTION + " " + driver + ": unknown device (jkvm has: "
+                    + DEBUG_EXIT_DRIVER + ", " + VIRTIO_BLK_PCI_DRIVER + ")");
+        };
     }
 }

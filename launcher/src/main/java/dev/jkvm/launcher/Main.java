@@ -1,12 +1,14 @@
 package dev.jkvm.launcher;
 
 import dev.jkvm.core.VmmException;
+import dev.jkvm.core.machine.Drive;
 import dev.jkvm.core.machine.Initrd;
 import dev.jkvm.core.machine.Kernel;
 import dev.jkvm.core.machine.Machine;
 import dev.jkvm.core.machine.MachineConfig;
 import dev.jkvm.core.machine.Topology;
 import dev.jkvm.core.machine.VmStop;
+import dev.jkvm.devices.block.BlockDeviceException;
 import dev.jkvm.devices.serial.SerialInputPump;
 import dev.jkvm.testos.TestOsImage;
 import picocli.CommandLine;
@@ -54,7 +56,12 @@ public final class Main implements Callable<Integer> {
             description = "CPU model: host (default), max, qemu64, with features added or removed")
     String cpu = MachineConfig.DEFAULT_CPU_MODEL;
 
-    @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]", description = "add a device (isa-debug-exit)")
+    @Option(names = "-drive", paramLabel = "file=PATH[,format=raw][,if=virtio|none][,id=ID][,readonly=on|off]"
+            + "[,cache=none|writeback][,serial=S]", description = "a raw disk image, as a virtio-blk PCI device")
+    List<String> drives = new ArrayList<>();
+
+    @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
+            description = "add a device (isa-debug-exit, virtio-blk-pci,drive=ID[,serial=S])")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "-serial", paramLabel = "stdio", description = "serial console backend (stdio)")
@@ -117,7 +124,7 @@ public final class Main implements Callable<Integer> {
 
     private static String oneLine(Exception e) {
         String message = e instanceof VmmException || e instanceof UsageException || e instanceof IllegalArgumentException
-                ? e.getMessage() : e.toString();
+                || e instanceof BlockDeviceException ? e.getMessage() : e.toString();
         return message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ');
     }
 
@@ -173,6 +180,8 @@ public final class Main implements Callable<Integer> {
         if (logItems != null) {
             debugLoggers = LogItems.enable(logItems);
         }
+        List<DeviceArgument> parsedDevices = devices.stream().map(DeviceArgument::parse).toList();
+        List<Drive> attachedDrives = DriveAttachments.resolve(drives, parsedDevices);
         SmpArgument topology = SmpArgument.parse(smp);
         MachineConfig.Builder builder = MachineConfig.builder()
                 .memoryBytes(SizeArgument.parseMemory(memory))
@@ -187,12 +196,17 @@ public final class Main implements Callable<Integer> {
         if (initrd != null) {
             builder.initrd(Initrd.read(initrd));
         }
-        for (String device : devices) {
-            DeviceArgument.apply(device, builder);
+        boolean debugExitGiven = false;
+        for (DeviceArgument device : parsedDevices) {
+            if (device instanceof DeviceArgument.DebugExit debugExit) {
+                builder.debugExit(debugExit.port());
+                debugExitGiven = true;
+            }
         }
+        attachedDrives.forEach(builder::drive);
         if (kernel == null) {
             builder.kernel(new Kernel(DEMO_NAME, TestOsImage.bytes()));
-            if (devices.isEmpty()) {
+            if (!debugExitGiven) {
                 builder.debugExit(MachineConfig.DebugExitPort.QEMU_TEST_DEFAULT);
             }
         } else {

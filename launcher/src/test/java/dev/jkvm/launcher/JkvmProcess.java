@@ -16,8 +16,8 @@ record JkvmProcess(int status, String stdout, String stderr) {
         return run(limit, List.of(), args);
     }
 
-    /** {@code prefix} wraps the JVM command, e.g. to drop privileges. */
-    static JkvmProcess run(Duration limit, List<String> prefix, String... args) throws IOException, InterruptedException {
+    /** The command line that runs jkvm with {@code args} in a child JVM; {@code prefix} wraps the JVM command. */
+    static List<String> command(List<String> prefix, String... args) {
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -26,6 +26,12 @@ record JkvmProcess(int status, String stdout, String stderr) {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
+        return command;
+    }
+
+    /** {@code prefix} wraps the JVM command, e.g. to drop privileges. */
+    static JkvmProcess run(Duration limit, List<String> prefix, String... args) throws IOException, InterruptedException {
+        List<String> command = command(prefix, args);
         Path out = java.nio.file.Files.createTempFile("jkvm-out", ".txt");
         Path err = java.nio.file.Files.createTempFile("jkvm-err", ".txt");
         try {
