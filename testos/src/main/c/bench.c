@@ -69,5 +69,5 @@ void run_bench(const char *name, uint64_t iters) {
         kprintf("bench %s done %lu\n", name, (uint64_t)done);
         power_off();
     }
-    fail("bench: unknown benchmark '%s' (known: pio, mmio, blk-rand, blk-seq)", name);
+    fail("bench: unknown benchmark '%s' (known: pio, mmio, blk-rand, blk-seq, net)", name);
 }

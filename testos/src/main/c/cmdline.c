@@ -54,6 +54,19 @@ static const char *apply_setting(struct cmdline *out, const char *key, const cha
             return "blk-drives= needs a decimal or 0x-hex number";
         }
         out->blk_drives_given = true;
+    } else if (strcmp(key, "ip") == 0) {
+        out->ip = value;
+    } else if (strcmp(key, "peer") == 0) {
+        out->peer = value;
+    } else if (strcmp(key, "count") == 0) {
+        if (!parse_number(value, &out->count)) {
+            return "count= needs a decimal or 0x-hex number";
+        }
+        out->count_given = true;
+    } else if (strcmp(key, "net-frames") == 0) {
+        if (!parse_number(value, &out->net_frames)) {
+            return "net-frames= needs a decimal or 0x-hex number";
+        }
     }
     /* Unknown keys are ignored: loaders and users may pass words meant for someone else. */
     return NULL;
@@ -71,6 +84,11 @@ const char *cmdline_parse(struct cmdline *out, const char *src) {
     out->iters_given = false;
     out->blk_drives = 0;
     out->blk_drives_given = false;
+    out->ip = NULL;
+    out->peer = NULL;
+    out->count = 0;
+    out->count_given = false;
+    out->net_frames = 0;
 
     char *p = out->text;
     for (;;) {

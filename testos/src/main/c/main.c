@@ -6,6 +6,7 @@
 #include "bootinfo.h"
 #include "console.h"
 #include "cpu.h"
+#include "net_responder.h"
 #include "power.h"
 #include "tests.h"
 
@@ -34,6 +35,7 @@ void kmain(uint32_t protocol, uint64_t info_paddr, uint32_t entry_eax) {
     }
     if (boot_info.cmdline.bench != NULL) {
         run_blk_bench(boot_info.cmdline.bench, boot_info.cmdline.iters, &boot_info);
+        run_net_bench(boot_info.cmdline.bench, boot_info.cmdline.iters, &boot_info);
         run_bench(boot_info.cmdline.bench, boot_info.cmdline.iters);
     }
     demo(&boot_info);

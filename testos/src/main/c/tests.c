@@ -12,6 +12,7 @@
 #include "image.h"
 #include "io.h"
 #include "kstring.h"
+#include "net_responder.h"
 #include "power.h"
 #include "tests.h"
 #include "traps.h"
@@ -265,6 +266,12 @@ void run_test(const char *name, const struct boot_info *info) {
     if (strcmp(name, "blk-crash") == 0) {
         test_blk_crash(info);
     }
+    if (strcmp(name, "net") == 0) {
+        test_net(info);
+    }
+    if (strcmp(name, "net-ping") == 0) {
+        test_net_ping(info);
+    }
     if (strcmp(name, "reset") == 0) {
         reset();
     }
@@ -272,5 +279,5 @@ void run_test(const char *name, const struct boot_info *info) {
         triple_fault();
     }
     fail("test: unknown test '%s' (known: selftest, unclaimed, int3, exec-mmio, madt, smp, fwcfg, reset, "
-         "triple-fault)", name);
+         "triple-fault, pci, blk, blk-crash, net, net-ping)", name);
 }

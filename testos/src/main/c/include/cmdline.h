@@ -16,6 +16,11 @@ struct cmdline {
     bool iters_given;
     uint64_t blk_drives;    /* blk-drives=<n>: virtio-blk functions test=blk must find */
     bool blk_drives_given;
+    const char *ip;         /* ip=<a.b.c.d>: the address test=net/net-ping and bench=net answer on */
+    const char *peer;       /* peer=<a.b.c.d>: the address test=net-ping pings */
+    uint64_t count;         /* count=<n>: echo requests test=net-ping sends */
+    bool count_given;
+    uint64_t net_frames;    /* net-frames=<n>: UDP echoes after which test=net ends (0 or absent: never) */
 };
 
 /* Parses src into out; returns NULL, or a description of what was wrong. */

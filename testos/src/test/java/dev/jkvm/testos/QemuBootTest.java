@@ -68,6 +68,7 @@ class QemuBootTest {
     @Test
     void unknownTestFailsThroughDebugExit() throws InterruptedException {
         assertRun(boot(options("test=nonesuch")), TestOsExit.FAIL, List.of("FAIL test: unknown test 'nonesuch' "
-                + "(known: selftest, unclaimed, int3, exec-mmio, madt, smp, fwcfg, reset, triple-fault)"));
+                + "(known: selftest, unclaimed, int3, exec-mmio, madt, smp, fwcfg, reset, triple-fault, pci, blk, "
+                + "blk-crash, net, net-ping)"));
     }
 }
