@@ -1,6 +1,7 @@
 package dev.jkvm.devices.block;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * A disk image as a block device model sees it: a fixed number of bytes addressed by byte offset. Every call may
@@ -23,6 +24,27 @@ public interface BlockBackend extends AutoCloseable {
 
     /** Writes {@code source} to the image at byte {@code offset}. */
     void write(long offset, MemorySegment source);
+
+    /**
+     * Fills {@code destinations} in order from the image at byte {@code offset}, as if they were one buffer: a
+     * request's scattered guest segments. A backend that can should do this in as few system calls as possible.
+     */
+    default void readv(long offset, List<MemorySegment> destinations) {
+        long position = offset;
+        for (MemorySegment destination : destinations) {
+            read(position, destination);
+            position += destination.byteSize();
+        }
+    }
+
+    /** Writes {@code sources} in order to the image at byte {@code offset}, as if they were one buffer. */
+    default void writev(long offset, List<MemorySegment> sources) {
+        long position = offset;
+        for (MemorySegment source : sources) {
+            write(position, source);
+            position += source.byteSize();
+        }
+    }
 
     /** Makes every completed write durable (the guest's FLUSH). */
     void flush();

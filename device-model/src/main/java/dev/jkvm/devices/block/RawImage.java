@@ -14,11 +14,14 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A raw disk image file (or block device) through libc, QEMU-locked for as long as it is open.
  *
- * <p>With {@link CacheMode#WRITEBACK} guest memory goes straight to pread/pwrite. With {@link CacheMode#NONE} the
- * descriptor has O_DIRECT, whose offsets, lengths and addresses must be multiples of the file system's block size
- * (probed at open, as QEMU's raw_probe_alignment does): I/O that is not aligned goes through aligned bounce
- * buffers, and a write that covers part of a block reads the block, patches it and writes it back under a lock so
- * two such writes into one block cannot undo each other.
+ * <p>A request's buffers go to the kernel as one preadv/pwritev straight from and into guest memory, so a request of
+ * many segments costs one system call, and with O_DIRECT one disk I/O rather than one per segment. With
+ * {@link CacheMode#WRITEBACK} any native memory qualifies. With {@link CacheMode#NONE} the descriptor has O_DIRECT,
+ * whose offsets, lengths and addresses must be multiples of the file system's block size (probed at open, as QEMU's
+ * raw_probe_alignment does): guest RAM is page-aligned, so aligned guest buffers still go straight in; a buffer
+ * that is not aligned goes through aligned bounce buffers on its own, and a write that covers part of a block
+ * reads the block, patches it and writes it back under a lock so two such writes into one block cannot undo each
+ * other.
  */
 public final class RawImage implements BlockBackend {
 
@@ -37,6 +40,7 @@ public final class RawImage implements BlockBackend {
     private final int ioAlignment;
     private final ImageLock lock;
     private final BouncePool bounce = new BouncePool();
+    private final IoVectorPool vectors = new IoVectorPool();
     private final ReentrantLock partialBlockWrites = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Cleared once the file system answered EOPNOTSUPP, so discards stop costing a system call. */
@@ -124,12 +128,144 @@ public final class RawImage implements BlockBackend {
 
     @Override
     public void read(long offset, MemorySegment destination) {
-        long length = destination.byteSize();
-        checkRange("read", offset, length);
-        if (directlyUsable(destination, offset)) {
-            preadFully(destination, offset);
-            return;
+        readv(offset, List.of(destination));
+    }
+
+    @Override
+    public void write(long offset, MemorySegment source) {
+        writev(offset, List.of(source));
+    }
+
+    @Override
+    public void readv(long offset, List<MemorySegment> destinations) {
+        checkRange("read", offset, totalBytes("read", offset, destinations));
+        transfer(Direction.READ, offset, destinations);
+    }
+
+    @Override
+    public void writev(long offset, List<MemorySegment> sources) {
+        checkWritable("write");
+        checkRange("write", offset, totalBytes("write", offset, sources));
+        transfer(Direction.WRITE, offset, sources);
+    }
+
+    /** Which way {@link #transfer} moves bytes. */
+    private enum Direction {
+        /** Image to memory. */
+        READ("preadv"),
+        /** Memory to image. */
+        WRITE("pwritev");
+
+        /** The vectored system call, for messages. */
+        final String call;
+
+        Direction(String call) {
+            this.call = call;
         }
+    }
+
+    /**
+     * Moves the buffers' bytes, in order from {@code offset}, in as few system calls as the descriptor allows: each
+     * run of buffers it takes as they are goes in one preadv/pwritev (several, past {@link IoVectorPool#CAPACITY}
+     * buffers or after a short transfer); a buffer it does not take goes through the bounce buffers on its own.
+     * Past the end of the file a read gives zeroes, as a hole would.
+     */
+    private void transfer(Direction direction, long offset, List<MemorySegment> buffers) {
+        int count = buffers.size();
+        int index = 0;
+        long skip = 0; // bytes of buffers[index] already moved, after a short transfer
+        long position = offset;
+        IoVectorPool.IoVector vector = null;
+        try {
+            while (index < count) {
+                MemorySegment first = buffers.get(index).asSlice(skip);
+                if (first.byteSize() == 0) {
+                    index++;
+                    skip = 0;
+                    continue;
+                }
+                if (!directlyUsable(first, position)) {
+                    if (direction == Direction.READ) {
+                        bouncedRead(position, first);
+                    } else {
+                        bouncedWrite(position, first);
+                    }
+                    position += first.byteSize();
+                    index++;
+                    skip = 0;
+                    continue;
+                }
+                if (vector == null) {
+                    vector = vectors.borrow();
+                }
+                int entries = 0;
+                long bytes = 0;
+                for (int i = index; i < count && entries < IoVectorPool.CAPACITY; i++) {
+                    MemorySegment piece = i == index ? first : buffers.get(i);
+                    if (!directlyUsable(piece, position + bytes)) {
+                        break;
+                    }
+                    vector.set(entries++, piece);
+                    bytes += piece.byteSize();
+                }
+                long done = vectored(direction, vector, entries, position, bytes);
+                if (done == 0) {
+                    if (direction == Direction.WRITE) {
+                        throw new BlockDeviceException(file + ": " + direction.call + "(fd " + fd + ", " + entries
+                                + " iovecs, " + bytes + " bytes, offset " + position + ") wrote nothing");
+                    }
+                    first.fill((byte) 0);
+                    for (int i = index + 1; i < count; i++) {
+                        buffers.get(i).fill((byte) 0);
+                    }
+                    return;
+                }
+                position += done;
+                long consumed = skip + done;
+                while (index < count && consumed >= buffers.get(index).byteSize()) {
+                    consumed -= buffers.get(index).byteSize();
+                    index++;
+                }
+                skip = consumed;
+            }
+        } finally {
+            if (vector != null) {
+                vectors.giveBack(vector);
+            }
+        }
+    }
+
+    /** One preadv or pwritev of the first {@code entries} of {@code vector}; returns the bytes moved. */
+    private long vectored(Direction direction, IoVectorPool.IoVector vector, int entries, long position,
+            long bytes) {
+        MemorySegment iovecs = vector.iovecs();
+        MemorySegment callState = vector.callState();
+        long done = call(file, () -> direction == Direction.READ
+                ? Libc.preadv(fd, iovecs, entries, position, callState)
+                : Libc.pwritev(fd, iovecs, entries, position, callState));
+        if (done > bytes) {
+            throw new BlockDeviceException(file + ": " + direction.call + "(fd " + fd + ", " + entries + " iovecs, "
+                    + bytes + " bytes, offset " + position + ") reported " + done + " bytes");
+        }
+        return done;
+    }
+
+    /** Sum of the buffers' sizes; a sum past Long.MAX_VALUE is refused like any request beyond the image. */
+    private long totalBytes(String operation, long offset, List<MemorySegment> buffers) {
+        long total = 0;
+        for (MemorySegment buffer : buffers) {
+            total += buffer.byteSize();
+            if (total < 0) {
+                throw new BlockDeviceException(file + ": " + operation + " of more than " + Long.MAX_VALUE
+                        + " bytes at offset " + offset + " is outside the image (" + size + " bytes)");
+            }
+        }
+        return total;
+    }
+
+    /** A read O_DIRECT cannot take as it is, through aligned bounce buffers (also for heap memory). */
+    private void bouncedRead(long offset, MemorySegment destination) {
+        long length = destination.byteSize();
         MemorySegment buffer = bounce.borrow();
         try {
             for (long done = 0; done < length; ) {
@@ -146,15 +282,12 @@ public final class RawImage implements BlockBackend {
         }
     }
 
-    @Override
-    public void write(long offset, MemorySegment source) {
+    /**
+     * A write O_DIRECT cannot take as it is, through aligned bounce buffers; partial blocks are read, patched and
+     * written back.
+     */
+    private void bouncedWrite(long offset, MemorySegment source) {
         long length = source.byteSize();
-        checkWritable("write");
-        checkRange("write", offset, length);
-        if (directlyUsable(source, offset)) {
-            pwriteFully(source, offset);
-            return;
-        }
         MemorySegment buffer = bounce.borrow();
         try {
             for (long done = 0; done < length; ) {
@@ -249,7 +382,7 @@ public final class RawImage implements BlockBackend {
             return;
         }
         // The locks go before the descriptor: unlocking needs it (closing it would drop them anyway).
-        try (bounce) {
+        try (bounce; vectors) {
             try {
                 lock.close();
             } finally {

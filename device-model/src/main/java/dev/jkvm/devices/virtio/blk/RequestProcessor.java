@@ -7,6 +7,7 @@ import dev.jkvm.devices.memory.GuestRam;
 import dev.jkvm.devices.virtio.queue.DescriptorChain;
 import dev.jkvm.devices.virtio.queue.GuestBuffer;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
@@ -73,19 +74,14 @@ final class RequestProcessor {
     private long execute(BlkRequest request, GuestRam ram) {
         return switch (request) {
             case BlkRequest.Read(long offset, List<GuestBuffer> data) -> {
-                long position = offset;
-                for (GuestBuffer piece : data) {
-                    backend.read(position, ram.slice(piece.address(), Integer.toUnsignedLong(piece.length())));
-                    position += Integer.toUnsignedLong(piece.length());
-                }
-                yield position - offset;
+                // The whole request in one backend call: one preadv, and with O_DIRECT one disk I/O, not one per
+                // segment (a 1 MiB read in 64 KiB segments would otherwise wait for 16 disk round trips).
+                List<MemorySegment> buffers = slices(ram, data);
+                backend.readv(offset, buffers);
+                yield totalBytes(buffers);
             }
             case BlkRequest.Write(long offset, List<GuestBuffer> data) -> {
-                long position = offset;
-                for (GuestBuffer piece : data) {
-                    backend.write(position, ram.slice(piece.address(), Integer.toUnsignedLong(piece.length())));
-                    position += Integer.toUnsignedLong(piece.length());
-                }
+                backend.writev(offset, slices(ram, data));
                 yield 0;
             }
             case BlkRequest.Flush() -> {
@@ -110,6 +106,24 @@ final class RequestProcessor {
             }
             case BlkRequest.Unsupported unsupported -> 0;
         };
+    }
+
+    /** The host views of {@code data}; a piece outside guest RAM is a GuestMemoryException before any I/O. */
+    private static List<MemorySegment> slices(GuestRam ram, List<GuestBuffer> data) {
+        MemorySegment[] slices = new MemorySegment[data.size()];
+        for (int i = 0; i < slices.length; i++) {
+            GuestBuffer piece = data.get(i);
+            slices[i] = ram.slice(piece.address(), Integer.toUnsignedLong(piece.length()));
+        }
+        return Arrays.asList(slices);
+    }
+
+    private static long totalBytes(List<MemorySegment> buffers) {
+        long total = 0;
+        for (MemorySegment buffer : buffers) {
+            total += buffer.byteSize();
+        }
+        return total;
     }
 
     private static GuestBuffer lastWritable(List<GuestBuffer> writable) {

@@ -11,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,7 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * frame alone (counted and logged), never a chain or the order of the others.
  *
  * <p>With MRG_RXBUF a frame fills as many chains as it needs, num_buffers in the first header says how many, and
- * the chains are completed in ring order. Without it each chain must hold the header and the whole frame.
+ * the chains are completed in ring order, all in one used-ring publication. Without it each chain must hold the
+ * header and the whole frame.
  */
 final class Receiver {
     /**
@@ -235,9 +237,8 @@ final class Receiver {
             offset += n;
         }
         counters.rxFrames.increment();
-        for (int i = 0; i < chains; i++) {
-            queue.complete(used[i], written[i]);
-        }
+        // One publication for the whole frame: a driver must never see its first buffer (num_buffers = n) alone.
+        queue.completeAll(Arrays.asList(used), written);
         return true;
     }
 

@@ -1,8 +1,11 @@
 package dev.jkvm.devices.virtio.queue;
 
+import java.util.List;
+
 /**
  * A split virtqueue from the device's side, once the driver has set it up and the device is live. Thread-safe:
- * {@link #pop} may be called from one thread while {@link #complete} is called from others (I/O completions).
+ * {@link #pop} may be called from one thread while {@link #complete} and {@link #completeAll} are called from others
+ * (I/O completions).
  */
 public interface DeviceQueue {
     /** The queue's index in the device. */
@@ -16,6 +19,17 @@ public interface DeviceQueue {
      * interrupts the driver unless it suppressed that (event index or NO_INTERRUPT).
      */
     void complete(DescriptorChain chain, int bytesWritten);
+
+    /**
+     * Returns {@code chains} to the driver in list order, {@code bytesWritten[i]} bytes written into chain i, as one
+     * publication: the driver sees either none of them or all of them (one used.idx update), and gets at most one
+     * interrupt, decided over the whole batch. A merged receive frame needs this, or the driver could read the first
+     * buffer of a frame whose others are not there yet. An empty list does nothing.
+     *
+     * @throws IllegalArgumentException when the two lengths differ, or any element is invalid as for
+     *         {@link #complete}; then nothing is returned to the driver
+     */
+    void completeAll(List<DescriptorChain> chains, int[] bytesWritten);
 
     /**
      * Asks the driver not to notify (event index or NO_NOTIFY) while the device is draining the queue anyway;

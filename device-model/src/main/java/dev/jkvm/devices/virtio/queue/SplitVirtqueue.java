@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -82,7 +83,7 @@ public final class SplitVirtqueue implements DeviceQueue {
 
     /** Next used ring index to fill, i.e. the used.idx last published. */
     private int usedIdx;
-    /** used.idx at the last interrupt decision: the "old" of vring_need_event. */
+    /** used.idx at the last interrupt decision: the "old" of vring_need_event, so one decision spans a batch. */
     private int signalledUsed;
 
     /**
@@ -184,22 +185,39 @@ public final class SplitVirtqueue implements DeviceQueue {
 
     @Override
     public void complete(DescriptorChain chain, int bytesWritten) {
-        Objects.requireNonNull(chain, "chain");
-        if (chain.head() < 0 || chain.head() >= config.size()) {
-            throw new IllegalArgumentException("queue %d: head %d of the completed chain is not below the queue size %d"
-                    .formatted(config.index(), chain.head(), config.size()));
+        completeAll(List.of(Objects.requireNonNull(chain, "chain")), new int[]{bytesWritten});
+    }
+
+    @Override
+    public void completeAll(List<DescriptorChain> chains, int[] bytesWritten) {
+        Objects.requireNonNull(chains, "chains");
+        Objects.requireNonNull(bytesWritten, "bytesWritten");
+        if (chains.size() != bytesWritten.length) {
+            throw new IllegalArgumentException("queue %d: %d chains completed with %d byte counts"
+                    .formatted(config.index(), chains.size(), bytesWritten.length));
         }
-        if (bytesWritten < 0 || bytesWritten > chain.writableLength()) {
-            throw new IllegalArgumentException("queue %d: %d bytes written does not fit the %d writable bytes of head %d"
-                    .formatted(config.index(), bytesWritten, chain.writableLength(), chain.head()));
+        if (chains.size() > config.size()) {
+            // More than the ring holds would overwrite used elements of this same batch before the driver saw them.
+            throw new IllegalArgumentException("queue %d: a batch of %d chains is more than the queue size %d"
+                    .formatted(config.index(), chains.size(), config.size()));
+        }
+        // Everything is checked before the first store, so a bad element leaves the used ring untouched.
+        for (int i = 0; i < chains.size(); i++) {
+            checkCompletion(Objects.requireNonNull(chains.get(i), "chain"), bytesWritten[i]);
+        }
+        if (chains.isEmpty()) {
+            return;
         }
         boolean raise;
         synchronized (usedLock) {
-            long element = RING_ENTRIES_OFFSET + (long) SplitQueueConfig.USED_ENTRY_SIZE * (usedIdx % config.size());
-            used.set(LE32, element + USED_ELEM_ID_OFFSET, chain.head());
-            used.set(LE32, element + USED_ELEM_LEN_OFFSET, bytesWritten);
-            usedIdx = (usedIdx + 1) & INDEX_MASK;
-            // Release: the element must be visible before the index that hands it to the driver.
+            for (int i = 0; i < chains.size(); i++) {
+                long element = RING_ENTRIES_OFFSET
+                        + (long) SplitQueueConfig.USED_ENTRY_SIZE * ((usedIdx + i) % config.size());
+                used.set(LE32, element + USED_ELEM_ID_OFFSET, chains.get(i).head());
+                used.set(LE32, element + USED_ELEM_LEN_OFFSET, bytesWritten[i]);
+            }
+            usedIdx = (usedIdx + chains.size()) & INDEX_MASK;
+            // Release: every element must be visible before the one index store that hands the batch over.
             LE16_ORDERED.setRelease(used, (long) RING_IDX_OFFSET, (short) usedIdx);
             // Store-load: used.idx published before reading used_event / flags, else an interrupt can be lost.
             VarHandle.fullFence();
@@ -207,6 +225,17 @@ public final class SplitVirtqueue implements DeviceQueue {
         }
         if (raise) {
             interrupt.run();
+        }
+    }
+
+    private void checkCompletion(DescriptorChain chain, int bytesWritten) {
+        if (chain.head() < 0 || chain.head() >= config.size()) {
+            throw new IllegalArgumentException("queue %d: head %d of the completed chain is not below the queue size %d"
+                    .formatted(config.index(), chain.head(), config.size()));
+        }
+        if (bytesWritten < 0 || bytesWritten > chain.writableLength()) {
+            throw new IllegalArgumentException("queue %d: %d bytes written does not fit the %d writable bytes of head %d"
+                    .formatted(config.index(), bytesWritten, chain.writableLength(), chain.head()));
         }
     }
 

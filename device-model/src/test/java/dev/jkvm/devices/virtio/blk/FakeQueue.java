@@ -6,13 +6,14 @@ import dev.jkvm.devices.virtio.queue.VirtqueueException;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A request queue the test fills with chains; completions are collected in the order they happen. */
 final class FakeQueue implements DeviceQueue {
 
-    /** One {@link #complete} call. */
+    /** One completed chain, from {@link #complete} or an element of {@link #completeAll}. */
     record Completion(DescriptorChain chain, int bytesWritten) {
     }
 
@@ -65,6 +66,16 @@ final class FakeQueue implements DeviceQueue {
     @Override
     public void complete(DescriptorChain chain, int bytesWritten) {
         completions.add(new Completion(chain, bytesWritten));
+    }
+
+    @Override
+    public void completeAll(List<DescriptorChain> chains, int[] bytesWritten) {
+        if (chains.size() != bytesWritten.length) {
+            throw new IllegalArgumentException(chains.size() + " chains, " + bytesWritten.length + " byte counts");
+        }
+        for (int i = 0; i < chains.size(); i++) {
+            complete(chains.get(i), bytesWritten[i]);
+        }
     }
 
     @Override

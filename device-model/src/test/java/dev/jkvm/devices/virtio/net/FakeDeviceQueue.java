@@ -24,6 +24,7 @@ final class FakeDeviceQueue implements DeviceQueue {
     private final int index;
     private final ArrayDeque<DescriptorChain> available = new ArrayDeque<>();
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final List<Integer> batchSizes = new ArrayList<>();
     private final AtomicInteger pops = new AtomicInteger();
     private boolean notify = true;
 
@@ -84,7 +85,28 @@ final class FakeDeviceQueue implements DeviceQueue {
 
     @Override
     public void complete(DescriptorChain chain, int bytesWritten) {
-        completions.add(new Completion(chain, bytesWritten));
+        completeAll(List.of(chain), new int[]{bytesWritten});
+    }
+
+    /** Records the batch's size, then its completions in order (a consumer may see them before the size). */
+    @Override
+    public void completeAll(List<DescriptorChain> chains, int[] bytesWritten) {
+        if (chains.size() != bytesWritten.length) {
+            throw new IllegalArgumentException(chains.size() + " chains, " + bytesWritten.length + " byte counts");
+        }
+        synchronized (batchSizes) {
+            batchSizes.add(chains.size());
+        }
+        for (int i = 0; i < chains.size(); i++) {
+            completions.add(new Completion(chains.get(i), bytesWritten[i]));
+        }
+    }
+
+    /** The size of every completeAll (a complete is a batch of one), in order. */
+    List<Integer> batchSizes() {
+        synchronized (batchSizes) {
+            return List.copyOf(batchSizes);
+        }
     }
 
     @Override

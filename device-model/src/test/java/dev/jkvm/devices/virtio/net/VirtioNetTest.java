@@ -260,6 +260,7 @@ class VirtioNetTest {
         }
         assertEquals(List.of(0, 1, 2, 3), used.stream().map(c -> c.chain().head()).toList(), "completed in order");
         assertEquals(List.of(1536, 1536, 928, 100), used.stream().map(FakeDeviceQueue.Completion::bytesWritten).toList());
+        assertEquals(List.of(3, 1), rx.batchSizes(), "each frame's chains are returned in one batch");
         VirtioNetHeader first = VirtioNetHeader.read(MemorySegment.ofArray(ram.read(RX_AREA, 12)));
         assertEquals(3, first.numBuffers(), "a 4000-byte frame fills three 1536-byte buffers");
         byte[] reassembled = new byte[4000];
@@ -285,6 +286,7 @@ class VirtioNetTest {
         FakeDeviceQueue.Completion b = completion(rx);
         assertEquals(List.of(0, 1), List.of(a.chain().head(), b.chain().head()));
         assertEquals(3000, a.bytesWritten() + b.bytesWritten());
+        assertEquals(List.of(2), rx.batchSizes(), "both halves of the frame are published together");
         assertEquals(2, VirtioNetHeader.read(MemorySegment.ofArray(ram.read(RX_AREA, 12))).numBuffers());
         assertEquals(0, net.stats().rxDropped());
     }

@@ -7,13 +7,18 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.jkvm.devices.virtio.queue.QueueFixture.BUFFERS;
 import static dev.jkvm.devices.virtio.queue.QueueFixture.INDIRECT_TABLE;
@@ -21,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -332,5 +338,184 @@ class SplitVirtqueueTest {
             assertEquals(1, guest.get(le16, QueueFixture.USED + 4 + 8 * 8), "avail_event follows last_avail");
             assertEquals(1, interrupts[0]);
         }
+    }
+
+    /** A queue whose interrupt records used.idx as the driver sees it at that moment. */
+    private record Observed(RingDriver driver, SplitVirtqueue queue, List<Integer> usedIdxAtInterrupt) {
+        static Observed create(int size, boolean eventIdx) {
+            var ram = new HeapGuestRam(QueueFixture.RAM_SIZE);
+            var config = new SplitQueueConfig(0, size, QueueFixture.DESC, QueueFixture.AVAIL, QueueFixture.USED,
+                    eventIdx, false);
+            var driver = new RingDriver(ram, config);
+            List<Integer> seen = new ArrayList<>();
+            return new Observed(driver, new SplitVirtqueue(config, ram, () -> seen.add(driver.usedIdx())), seen);
+        }
+
+        /** Makes heads first, first+1, ... (mod size) available as one writable 64-byte buffer each and pops them. */
+        List<DescriptorChain> popFresh(int first, int count) {
+            List<DescriptorChain> chains = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int head = (first + i) % queue.size();
+                driver.descriptor(head, BUFFERS + 64L * head, 64, WRITE, 0);
+                driver.makeAvailable(head);
+            }
+            for (int i = 0; i < count; i++) {
+                chains.add(queue.pop());
+            }
+            return chains;
+        }
+    }
+
+    @Test
+    void completeAllPublishesTheWholeBatchThenInterruptsOnce() {
+        var o = Observed.create(8, false);
+        for (int head : new int[]{4, 1, 6}) {
+            o.driver().descriptor(head, BUFFERS + 0x100L * head, 256, WRITE, 0);
+            o.driver().makeAvailable(head);
+        }
+        List<DescriptorChain> chains = List.of(o.queue().pop(), o.queue().pop(), o.queue().pop());
+
+        o.queue().completeAll(chains, new int[]{256, 100, 0});
+
+        assertEquals(List.of(3), o.usedIdxAtInterrupt(), "one interrupt, raised once all three were visible");
+        RingDriver d = o.driver();
+        assertEquals(List.of(4, 1, 6), List.of(d.usedId(0), d.usedId(1), d.usedId(2)));
+        assertEquals(List.of(256, 100, 0), List.of(d.usedLen(0), d.usedLen(1), d.usedLen(2)));
+
+        o.queue().completeAll(List.of(), new int[0]);
+        assertEquals(3, d.usedIdx(), "an empty batch publishes nothing");
+        assertEquals(1, o.usedIdxAtInterrupt().size(), "and raises no interrupt");
+    }
+
+    @Test
+    void completeIsABatchOfOne() {
+        var o = Observed.create(8, false);
+        List<DescriptorChain> chains = o.popFresh(0, 2);
+        o.queue().complete(chains.get(0), 10);
+        o.queue().complete(chains.get(1), 20);
+        assertEquals(List.of(1, 2), o.usedIdxAtInterrupt());
+        assertEquals(List.of(10, 20), List.of(o.driver().usedLen(0), o.driver().usedLen(1)));
+    }
+
+    /** The len this test gives the completion numbered {@code n} (mod 2^16): 1..64, fits a 64-byte buffer. */
+    private static int lenOfCompletion(int n) {
+        return ((n & 0xFFFF) >> 4) % 64 + 1;
+    }
+
+    @Test
+    void aConcurrentDriverNeverSeesPartOfABatchNorAnIndexAheadOfItsElements() throws Exception {
+        int batch = 4;
+        int rounds = 20_000;
+        int size = 16;
+        var f = QueueFixture.plain(size);
+        List<String> violations = new ArrayList<>();
+        Set<Integer> seen = new TreeSet<>();
+        AtomicBoolean done = new AtomicBoolean();
+        // A driver CPU polling used.idx as Linux's virtqueue_get_buf does, checking each index and the element
+        // just below it; a sample where used.idx moved while it looked is inconclusive and skipped.
+        Thread driverCpu = Thread.ofPlatform().name("driver-cpu").start(() -> {
+            while (!done.get() && violations.size() < 10) {
+                int idx = f.driver.usedIdx();
+                VarHandle.acquireFence();
+                seen.add(idx);
+                if (idx % batch != 0) {
+                    violations.add("used.idx " + idx + " is inside a batch of " + batch);
+                }
+                if (idx == 0) {
+                    continue;
+                }
+                int len = f.driver.usedLen((idx - 1) % size);
+                VarHandle.acquireFence();
+                if (f.driver.usedIdx() == idx && len != lenOfCompletion(idx - 1)) {
+                    violations.add("used.idx " + idx + " published before its last element (len " + len + ")");
+                }
+            }
+        });
+        try {
+            for (int round = 0; round < rounds; round++) {
+                List<DescriptorChain> chains = new ArrayList<>();
+                int[] lengths = new int[batch];
+                for (int i = 0; i < batch; i++) {
+                    int head = (round * batch + i) % size;
+                    f.driver.descriptor(head, BUFFERS + 64L * head, 64, WRITE, 0);
+                    f.driver.makeAvailable(head);
+                    chains.add(f.queue.pop());
+                    lengths[i] = lenOfCompletion(round * batch + i);
+                }
+                f.queue.completeAll(chains, lengths);
+            }
+        } finally {
+            done.set(true);
+            driverCpu.join();
+        }
+
+        assertEquals(List.of(), violations);
+        assertTrue(seen.size() > 1, "the driver CPU saw used.idx move: " + seen);
+        assertEquals((rounds * batch) & 0xFFFF, f.driver.usedIdx());
+        assertEquals(rounds, f.interrupts.get(), "one interrupt per batch, none per element");
+    }
+
+    @Test
+    void eventIndexIsDecidedOverTheWholeBatch() {
+        var o = Observed.create(8, true);
+
+        o.driver().setUsedEvent(2);
+        o.queue().completeAll(o.popFresh(0, 4), new int[4]);
+        assertEquals(List.of(4), o.usedIdxAtInterrupt(), "0 -> 4 crosses used_event 2: one interrupt, after the batch");
+
+        o.queue().completeAll(o.popFresh(4, 2), new int[2]);
+        assertEquals(List.of(4), o.usedIdxAtInterrupt(), "4 -> 6 does not cross used_event 2 again");
+
+        o.driver().setUsedEvent(8);
+        o.queue().completeAll(o.popFresh(6, 2), new int[2]);
+        assertEquals(List.of(4), o.usedIdxAtInterrupt(), "6 -> 8 stops short of used_event 8");
+
+        o.queue().completeAll(o.popFresh(0, 3), new int[3]);
+        assertEquals(List.of(4, 11), o.usedIdxAtInterrupt(), "8 -> 11 crosses used_event 8 at its first element");
+
+        o.driver().setUsedEvent(13);
+        o.queue().completeAll(o.popFresh(3, 3), new int[3]);
+        assertEquals(List.of(4, 11, 14), o.usedIdxAtInterrupt(), "11 -> 14 crosses used_event 13 at its last element");
+    }
+
+    @Test
+    void aBatchCrossingUsedEventAcrossTheSixteenBitWrapInterrupts() {
+        var o = Observed.create(4, true);
+        int completed = 0;
+        while (completed < 0xFFFE) {
+            // used_event kept just behind used.idx: nothing is crossed, nothing interrupts.
+            o.driver().setUsedEvent((completed - 1) & 0xFFFF);
+            o.queue().completeAll(o.popFresh(completed, 2), new int[2]);
+            completed += 2;
+        }
+        assertEquals(0xFFFE, o.driver().usedIdx());
+        assertEquals(List.of(), o.usedIdxAtInterrupt(), "used_event was always behind");
+
+        o.driver().setUsedEvent(0xFFFF);
+        o.queue().completeAll(o.popFresh(completed, 3), new int[3]);
+
+        assertEquals(List.of(1), o.usedIdxAtInterrupt(), "0xFFFE -> 0x0001 crosses used_event 0xFFFF");
+    }
+
+    @Test
+    void aBadBatchIsRefusedWholeAndLeavesTheUsedRingAlone() {
+        var o = Observed.create(8, false);
+        List<DescriptorChain> chains = o.popFresh(0, 3);
+
+        var mismatch = assertThrows(IllegalArgumentException.class, () -> o.queue().completeAll(chains, new int[2]));
+        assertEquals("queue 0: 3 chains completed with 2 byte counts", mismatch.getMessage());
+        var tooLong = assertThrows(IllegalArgumentException.class,
+                () -> o.queue().completeAll(chains, new int[]{64, 65, 0}));
+        assertEquals("queue 0: 65 bytes written does not fit the 64 writable bytes of head 1", tooLong.getMessage());
+        var tooMany = assertThrows(IllegalArgumentException.class,
+                () -> o.queue().completeAll(Collections.nCopies(9, chains.getFirst()), new int[9]));
+        assertEquals("queue 0: a batch of 9 chains is more than the queue size 8", tooMany.getMessage());
+
+        assertEquals(0, o.driver().usedIdx(), "nothing was published");
+        assertEquals(0, o.driver().usedLen(0), "not even the valid first element was written");
+        assertEquals(List.of(), o.usedIdxAtInterrupt());
+        o.queue().completeAll(chains, new int[]{1, 2, 3});
+        assertEquals(List.of(3), o.usedIdxAtInterrupt());
+        assertEquals(List.of(1, 2, 3), List.of(o.driver().usedLen(0), o.driver().usedLen(1), o.driver().usedLen(2)));
     }
 }
