@@ -8,6 +8,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -98,6 +100,31 @@ final class NetworkNamespace implements AutoCloseable {
     /** Runs a command inside the namespace and returns how it ended. */
     Result tryExec(String... args) throws IOException, InterruptedException {
         return run(inside(args));
+    }
+
+    /** How long a tap and its bridge get to become able to carry frames after bringUp. */
+    private static final Duration LINK_UP_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * Waits until {@code tap} and {@code bridge} can carry frames: the tap with carrier and its real qdisc attached
+     * (a tap reports no operational state of its own), the bridge operationally up. Both follow a carrier change
+     * only once the kernel's linkwatch has run, which is rate-limited machine-wide to about once a second, so a
+     * frame sent right after bringUp can be dropped by the placeholder qdisc.
+     */
+    void awaitCarrying(String tap, String bridge) throws Exception {
+        long deadline = System.nanoTime() + LINK_UP_WAIT.toNanos();
+        awaitLink(tap, shown -> shown.contains("LOWER_UP") && !shown.contains("qdisc noop"), deadline);
+        awaitLink(bridge, shown -> shown.contains("state UP"), deadline);
+    }
+
+    private void awaitLink(String link, Predicate<String> ready, long deadline) throws Exception {
+        String shown;
+        while (!ready.test(shown = ip("link", "show", "dev", link))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(link + " cannot carry frames within " + LINK_UP_WAIT + ": " + shown);
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Whether an interface of that name exists in the namespace. */

@@ -87,7 +87,6 @@ class TapBackendTest {
     private static final long BASE_FEATURES = VirtioNetFeature.maskOf(VirtioNetFeature.MAC, VirtioNetFeature.STATUS,
             VirtioNetFeature.MTU, VirtioNetFeature.MRG_RXBUF);
     /** How long a tap and its bridge may take to become operationally up after bringUp (linkwatch). */
-    private static final Duration LINK_UP_WAIT = Duration.ofSeconds(5);
     /** How soon after wakeup() a blocked awaitReadable must have returned. */
     private static final Duration WAKEUP_LATENCY = Duration.ofMillis(100);
 
@@ -238,7 +237,7 @@ class TapBackendTest {
 
                 tap.attachToBridge(BRIDGE);
                 tap.bringUp();
-                awaitOperationallyUp(namespace, tap.name());
+                namespace.awaitCarrying(tap.name(), BRIDGE);
                 byte[] payload = "makes the tap readable".getBytes(StandardCharsets.US_ASCII);
                 socket.send(new DatagramPacket(payload, payload.length, GUEST, 7779));
                 long deadline = System.nanoTime() + FRAME_WAIT.toNanos();
@@ -305,29 +304,6 @@ class TapBackendTest {
                 TapBackend.offloadFlags(true, false, true, false, false));
         assertEquals(NetConstants.TUN_F_CSUM | NetConstants.TUN_F_UFO,
                 TapBackend.offloadFlags(true, false, false, false, true));
-    }
-
-    /**
-     * Waits until the tap and br0 can carry frames: the tap with carrier and its real qdisc attached (a tap reports
-     * no operational state of its own), br0 operationally up. Both follow a carrier change only once the kernel's
-     * linkwatch has run, which is rate-limited machine-wide to about once a second, so a datagram sent right after
-     * bringUp can be dropped by the placeholder qdisc, more likely when other tests just changed links.
-     */
-    private static void awaitOperationallyUp(NetworkNamespace namespace, String tap) throws Exception {
-        long deadline = System.nanoTime() + LINK_UP_WAIT.toNanos();
-        awaitLink(namespace, tap, shown -> shown.contains("LOWER_UP") && !shown.contains("qdisc noop"), deadline);
-        awaitLink(namespace, BRIDGE, shown -> shown.contains("state UP"), deadline);
-    }
-
-    private static void awaitLink(NetworkNamespace namespace, String link, Predicate<String> ready, long deadline)
-            throws Exception {
-        String shown;
-        while (!ready.test(shown = namespace.ip("link", "show", "dev", link))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(link + " cannot carry frames within " + LINK_UP_WAIT + ": " + shown);
-            }
-            Thread.sleep(20);
-        }
     }
 
     /** A descriptor of the kinds a NIC opens: the tap, its control socket, the wakeup eventfd. */
@@ -414,7 +390,7 @@ class TapBackendTest {
             try {
                 tap.attachToBridge(BRIDGE);
                 tap.bringUp();
-                awaitOperationallyUp(namespace, tap.name());
+                namespace.awaitCarrying(tap.name(), BRIDGE);
                 return new GuestNic(tap, features);
             } catch (Exception | Error e) {
                 tap.close();

@@ -95,6 +95,7 @@ class TapTest {
                 assertFalse(tap.isUp());
                 tap.bringUp();
                 assertTrue(tap.isUp());
+                namespace.awaitCarrying(tap.name(), BRIDGE);
                 assertTrue(namespace.ip("-d", "link", "show", "dev", "jkvmt0").contains("master " + BRIDGE),
                         "jkvmt0 is a port of " + BRIDGE);
                 MemorySegment buffer = arena.allocate(BUFFER_SIZE);
@@ -142,6 +143,7 @@ class TapTest {
                     DatagramSocket socket = new DatagramSocket(new InetSocketAddress(HOST, 0))) {
                 tap.attachToBridge(BRIDGE);
                 tap.bringUp();
+                namespace.awaitCarrying(tap.name(), BRIDGE);
                 socket.setSoTimeout(FRAME_TIMEOUT_MILLIS);
                 byte[] payload = "checksum left to the host".getBytes(StandardCharsets.US_ASCII);
                 byte[] frame = Frames.udpWithPartialChecksum(GUEST_MAC, BRIDGE_MAC, GUEST, HOST, 5555,
@@ -172,6 +174,7 @@ class TapTest {
                         | NetConstants.TUN_F_TSO_ECN | NetConstants.TUN_F_UFO);
                 tap.attachToBridge(BRIDGE);
                 tap.bringUp();
+                namespace.awaitCarrying(tap.name(), BRIDGE);
                 MemorySegment buffer = arena.allocate(BUFFER_SIZE);
                 byte[] payload = new byte[1000];
                 socket.send(new DatagramPacket(payload, payload.length, GUEST, 7778));
