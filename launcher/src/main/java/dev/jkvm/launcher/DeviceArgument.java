@@ -1,11 +1,13 @@
 package dev.jkvm.launcher;
 
 import dev.jkvm.core.machine.MachineConfig;
+import dev.jkvm.devices.net.tap.MacAddress;
 
 import java.util.Optional;
 
 /** QEMU's {@code -device DRIVER,PROP=VALUE,…} for the devices jkvm has. */
-sealed interface DeviceArgument permits DeviceArgument.DebugExit, DeviceArgument.VirtioBlkPci {
+sealed interface DeviceArgument permits DeviceArgument.DebugExit, DeviceArgument.VirtioBlkPci,
+        DeviceArgument.VirtioNetPci {
     /** The flag this parses, for messages. */
     String OPTION = "-device";
     /** The key QEMU implies for the leading element. */
@@ -14,6 +16,8 @@ sealed interface DeviceArgument permits DeviceArgument.DebugExit, DeviceArgument
     String DEBUG_EXIT_DRIVER = "isa-debug-exit";
     /** QEMU's name for a virtio-blk device on PCI (virtio 1.x, modern only under jkvm). */
     String VIRTIO_BLK_PCI_DRIVER = "virtio-blk-pci";
+    /** QEMU's name for a virtio-net device on PCI (virtio 1.x, modern only under jkvm). */
+    String VIRTIO_NET_PCI_DRIVER = "virtio-net-pci";
 
     /** {@code isa-debug-exit[,iobase=…][,iosize=…]}. */
     record DebugExit(MachineConfig.DebugExitPort port) implements DeviceArgument {
@@ -71,14 +75,50 @@ sealed interface DeviceArgument permits DeviceArgument.DebugExit, DeviceArgument
         }
     }
 
+    /**
+     * {@code virtio-net-pci,netdev=ID[,mac=MAC]}: a NIC on the tap of {@code -netdev …,id=ID}.
+     *
+     * @param text the option as given, for messages
+     * @param netdev the id of the netdev
+     * @param mac the guest's address, or empty for the default
+     */
+    record VirtioNetPci(String text, String netdev, Optional<MacAddress> mac) implements DeviceArgument {
+        static VirtioNetPci parse(String text, OptionList list) {
+            Optional<String> netdev = list.take("netdev");
+            Optional<MacAddress> mac = takeMac(list);
+            list.requireAllTaken();
+            if (netdev.isEmpty() || netdev.get().isEmpty()) {
+                throw list.error("netdev= is required (the id of a -netdev tap)");
+            }
+            return new VirtioNetPci(text, netdev.get(), mac);
+        }
+
+        /** {@code mac=}, consumed and checked: a unicast address in the colon form. */
+        static Optional<MacAddress> takeMac(OptionList list) {
+            return list.take("mac").map(text -> {
+                try {
+                    return MacAddress.parseNicAddress(text);
+                } catch (IllegalArgumentException e) {
+                    throw list.error(e.getMessage());
+                }
+            });
+        }
+
+        /** A usage error about this device. */
+        UsageException error(String problem) {
+            return new UsageException(OPTION + " " + text + ": " + problem);
+        }
+    }
+
     static DeviceArgument parse(String text) {
         OptionList list = OptionList.parse(OPTION, text, DRIVER_KEY);
         String driver = list.take(DRIVER_KEY).orElse("");
         return switch (driver) {
             case DEBUG_EXIT_DRIVER -> DebugExit.parse(list);
             case VIRTIO_BLK_PCI_DRIVER -> VirtioBlkPci.parse(text, list);
+            case VIRTIO_NET_PCI_DRIVER -> VirtioNetPci.parse(text, list);
             default -> throw new UsageException(OPTION + " " + driver + ": unknown device (jkvm has: "
-                    + DEBUG_EXIT_DRIVER + ", " + VIRTIO_BLK_PCI_DRIVER + ")");
+                    + DEBUG_EXIT_DRIVER + ", " + VIRTIO_BLK_PCI_DRIVER + ", " + VIRTIO_NET_PCI_DRIVER + ")");
         };
     }
 }

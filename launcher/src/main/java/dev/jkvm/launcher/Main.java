@@ -1,14 +1,15 @@
 package dev.jkvm.launcher;
 
 import dev.jkvm.core.VmmException;
-import dev.jkvm.core.machine.Drive;
 import dev.jkvm.core.machine.Initrd;
 import dev.jkvm.core.machine.Kernel;
 import dev.jkvm.core.machine.Machine;
 import dev.jkvm.core.machine.MachineConfig;
+import dev.jkvm.core.machine.PciFunction;
 import dev.jkvm.core.machine.Topology;
 import dev.jkvm.core.machine.VmStop;
 import dev.jkvm.devices.block.BlockDeviceException;
+import dev.jkvm.devices.net.tap.TapException;
 import dev.jkvm.devices.serial.SerialInputPump;
 import dev.jkvm.testos.TestOsImage;
 import picocli.CommandLine;
@@ -61,8 +62,17 @@ public final class Main implements Callable<Integer> {
     List<String> drives = new ArrayList<>();
 
     @Option(names = "-device", paramLabel = "DRIVER[,PROP=VALUE...]",
-            description = "add a device (isa-debug-exit, virtio-blk-pci,drive=ID[,serial=S])")
+            description = "add a device (isa-debug-exit, virtio-blk-pci,drive=ID[,serial=S],"
+                    + " virtio-net-pci,netdev=ID[,mac=MAC])")
     List<String> devices = new ArrayList<>();
+
+    @Option(names = "-netdev", paramLabel = "tap,id=ID[,ifname=TAP][,br=BRIDGE][,script=no][,downscript=no]",
+            description = "a tap for a virtio-net-pci device; br= attaches it to a bridge (jkvm runs no scripts)")
+    List<String> netdevs = new ArrayList<>();
+
+    @Option(names = "-nic", paramLabel = "tap[,ifname=TAP][,br=BRIDGE][,mac=MAC][,model=virtio-net-pci]",
+            description = "a virtio-net-pci NIC on a tap, in one flag")
+    List<String> nics = new ArrayList<>();
 
     @Option(names = "-serial", paramLabel = "stdio", description = "serial console backend (stdio)")
     String serial = "stdio";
@@ -124,7 +134,7 @@ public final class Main implements Callable<Integer> {
 
     private static String oneLine(Exception e) {
         String message = e instanceof VmmException || e instanceof UsageException || e instanceof IllegalArgumentException
-                || e instanceof BlockDeviceException ? e.getMessage() : e.toString();
+                || e instanceof BlockDeviceException || e instanceof TapException ? e.getMessage() : e.toString();
         return message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ');
     }
 
@@ -151,7 +161,11 @@ public final class Main implements Callable<Integer> {
             machine.start();
             return machine.awaitStop();
         } finally {
-            Runtime.getRuntime().removeShutdownHook(hook);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // SIGTERM or SIGINT: the hook is what closes the machine (and removes jkvm's taps) now.
+            }
         }
     }
 
@@ -181,7 +195,7 @@ public final class Main implements Callable<Integer> {
             debugLoggers = LogItems.enable(logItems);
         }
         List<DeviceArgument> parsedDevices = devices.stream().map(DeviceArgument::parse).toList();
-        List<Drive> attachedDrives = DriveAttachments.resolve(drives, parsedDevices);
+        List<PciFunction> pciFunctions = PciFunctions.resolve(drives, netdevs, nics, parsedDevices);
         SmpArgument topology = SmpArgument.parse(smp);
         MachineConfig.Builder builder = MachineConfig.builder()
                 .memoryBytes(SizeArgument.parseMemory(memory))
@@ -203,7 +217,12 @@ public final class Main implements Callable<Integer> {
                 debugExitGiven = true;
             }
         }
-        attachedDrives.forEach(builder::drive);
+        for (PciFunction function : pciFunctions) {
+            switch (function) {
+                case PciFunction.Disk(var drive) -> builder.drive(drive);
+                case PciFunction.Network(var nic) -> builder.nic(nic);
+            }
+        }
         if (kernel == null) {
             builder.kernel(new Kernel(DEMO_NAME, TestOsImage.bytes()));
             if (!debugExitGiven) {

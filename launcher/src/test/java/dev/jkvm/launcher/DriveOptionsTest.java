@@ -169,7 +169,8 @@ class DriveOptionsTest {
 
     @Test
     void unknownDeviceNamesWhatJkvmHas() {
-        assertEquals("-device e1000: unknown device (jkvm has: isa-debug-exit, virtio-blk-pci)",
+        assertEquals("-device e1000: unknown device (jkvm has: isa-debug-exit, virtio-blk-pci,"
+                        + " virtio-net-pci)",
                 assertThrows(UsageException.class, () -> DeviceArgument.parse("e1000,netdev=n0")).getMessage());
     }
 }

@@ -23,10 +23,11 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * A whole x86 virtual machine: KVM VM with in-kernel irqchip and PIT, guest RAM, the PC's basic devices, PCI bus 0
- * with a virtio-blk function per configured drive, a kernel loaded and the boot vCPU placed at its entry, and one
+ * with a virtio-blk function per configured drive and a virtio-net function per NIC (on its tap), a kernel loaded and the boot vCPU placed at its entry, and one
  * platform thread per vCPU ({@code vcpu-N}) once started.
  * This is the embedding API: build a {@link MachineConfig}, {@link #create} it, {@link #start}, {@link #awaitStop}.
  */
@@ -54,7 +55,7 @@ public final class Machine implements AutoCloseable, PlatformControl {
     private volatile boolean stopping;
     private boolean closed;
 
-    private Machine(MachineConfig config, List<AutoCloseable> resources) {
+    private Machine(MachineConfig config, List<AutoCloseable> resources, Function<Nic, NicLink> links) {
         this.config = config;
         this.resources = resources;
         this.kvm = own(Kvm.open(config.kvmDevice()));
@@ -89,16 +90,24 @@ public final class Machine implements AutoCloseable, PlatformControl {
         PlatformContext pc = new PlatformContext(config, kvm, vm, memory, vcpus, portIo, mmio, this);
         CpuSetup.configure(pc);
         this.uart = PcDevices.install(pc).uart();
-        this.pci = own(PcPci.install(pc, gsiRouting));
+        this.pci = own(PcPci.install(pc, gsiRouting, links));
         FirmwareTables firmware = FirmwareTables.install(pc);
         KernelBoot.load(pc, firmware.rsdpAddress());
     }
 
-    /** Builds the machine; nothing runs until {@link #start}. On any error everything made so far is released. */
+    /**
+     * Builds the machine, opening each NIC's tap; nothing runs until {@link #start}. On any error everything made so
+     * far is released (a tap jkvm created is gone again).
+     */
     public static Machine create(MachineConfig config) {
+        return create(config, TapAttachment::open);
+    }
+
+    /** As {@link #create(MachineConfig)}, with the NICs' host ends opened by {@code links} instead of on taps. */
+    static Machine create(MachineConfig config, Function<Nic, NicLink> links) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            return new Machine(config, resources);
+            return new Machine(config, resources, links);
         } catch (RuntimeException e) {
             for (int i = resources.size() - 1; i >= 0; i--) {
                 try {
@@ -229,7 +238,11 @@ public final class Machine implements AutoCloseable, PlatformControl {
         return Optional.ofNullable(stop.get());
     }
 
-    /** Stops the vCPUs, joins their threads, and releases every fd, mapping and thread the machine holds. */
+    /**
+     * Stops the vCPUs, joins their threads, and releases every fd, mapping and thread the machine holds, newest first:
+     * PCI (device threads stopped, images unlocked, taps closed, so a tap jkvm created disappears) before the guest
+     * RAM those threads wrote into.
+     */
     @Override
     public synchronized void close() {
         if (closed) {

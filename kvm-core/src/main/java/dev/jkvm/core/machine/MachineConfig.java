@@ -1,5 +1,7 @@
 package dev.jkvm.core.machine;
 
+import dev.jkvm.devices.net.tap.MacAddress;
+
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -8,13 +10,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What to build: RAM, vCPUs, the kernel and its command line, and where the serial console goes.
- * {@code consoleInput} may be null (no input).
+ * What to build: RAM, vCPUs, the kernel and its command line, where the serial console goes, and the virtio
+ * functions on PCI bus 0. {@code consoleInput} may be null (no input).
+ *
+ * <p>{@code pciFunctions} take slots 2, 3, … in list order. A NIC given without a MAC gets
+ * {@link MacAddress#generate}{@code (this process's pid, its number among the NICs)}: QEMU's 52:54:00 range,
+ * distinct between VMs running at the same time on one host.
  */
 public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cmdline,
                             OutputStream console, InputStream consoleInput, boolean transparentHugePages,
                             Path kvmDevice, DebugExitPort debugExit, Initrd initrd, Topology topology,
-                            String cpuModel, List<Drive> drives) {
+                            String cpuModel, List<PciFunction> pciFunctions) {
     /** Where QEMU's isa-debug-exit device sits, when the machine has one. */
     public record DebugExitPort(int base, int size) {
         /** The placement test guests conventionally use: {@code -device isa-debug-exit,iobase=0xf4,iosize=0x04}. */
@@ -42,7 +48,46 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
             throw new IllegalArgumentException("topology " + topology + " holds fewer than " + cpus + " vCPUs");
         }
         cpuModel = cpuModel == null ? DEFAULT_CPU_MODEL : cpuModel;
-        drives = drives == null ? List.of() : List.copyOf(drives);
+        pciFunctions = withDefaultMacs(pciFunctions == null ? List.of() : pciFunctions,
+                ProcessHandle.current().pid());
+    }
+
+    /** The virtio-blk drives, in slot order. */
+    public List<Drive> drives() {
+        return pciFunctions.stream().<Drive>mapMulti((function, out) -> {
+            if (function instanceof PciFunction.Disk(Drive drive)) {
+                out.accept(drive);
+            }
+        }).toList();
+    }
+
+    /** The virtio-net NICs, in slot order, each with its MAC. */
+    public List<Nic> nics() {
+        return pciFunctions.stream().<Nic>mapMulti((function, out) -> {
+            if (function instanceof PciFunction.Network(Nic nic)) {
+                out.accept(nic);
+            }
+        }).toList();
+    }
+
+    /** {@code functions} with every NIC lacking a MAC given the default for its number among the NICs. */
+    static List<PciFunction> withDefaultMacs(List<PciFunction> functions, long pid) {
+        List<PciFunction> resolved = new ArrayList<>(functions.size());
+        int nicIndex = 0;
+        for (PciFunction function : functions) {
+            if (function instanceof PciFunction.Network(Nic nic)) {
+                if (nic.mac() == null) {
+                    try {
+                        function = new PciFunction.Network(nic.withMac(MacAddress.generate(pid, nicIndex)));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("NIC " + nic.id() + ": " + e.getMessage(), e);
+                    }
+                }
+                nicIndex++;
+            }
+            resolved.add(Objects.requireNonNull(function, "PCI function"));
+        }
+        return List.copyOf(resolved);
     }
 
     public static Builder builder() {
@@ -63,7 +108,7 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
         private Initrd initrd;
         private Topology topology;
         private String cpuModel;
-        private final List<Drive> drives = new ArrayList<>();
+        private final List<PciFunction> pciFunctions = new ArrayList<>();
 
         public Builder memoryMiB(long mib) {
             this.memoryBytes = mib << 20;
@@ -138,15 +183,21 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
             return this;
         }
 
-        /** Adds a virtio-blk drive; drives take PCI slots 2, 3, … in the order added, as QEMU gives them. */
+        /** Adds a virtio-blk drive in the next PCI slot: functions take slots 2, 3, … in the order added. */
         public Builder drive(Drive drive) {
-            this.drives.add(Objects.requireNonNull(drive, "drive"));
+            this.pciFunctions.add(new PciFunction.Disk(drive));
+            return this;
+        }
+
+        /** Adds a virtio-net NIC in the next PCI slot: functions take slots 2, 3, … in the order added. */
+        public Builder nic(Nic nic) {
+            this.pciFunctions.add(new PciFunction.Network(nic));
             return this;
         }
 
         public MachineConfig build() {
             return new MachineConfig(memoryBytes, cpus, kernel, cmdline, console, consoleInput,
-                    transparentHugePages, kvmDevice, debugExit, initrd, topology, cpuModel, drives);
+                    transparentHugePages, kvmDevice, debugExit, initrd, topology, cpuModel, pciFunctions);
         }
     }
 }
