@@ -86,9 +86,12 @@ const char *net_init(struct net_device *dev, const struct pci_function *pci, uin
     }
     while (post_rx_buffer(dev)) {
     }
-    /* 3.1.1: the receive queue may be filled before DRIVER_OK; the device sees it from then on. */
-    virtq_kick(&dev->rx);
-    return virtio_pci_driver_ok(&dev->virtio);
+    /* 3.1.1: the receive queue may be filled before DRIVER_OK, but not notified until after it. */
+    const char *error = virtio_pci_driver_ok(&dev->virtio);
+    if (error == NULL) {
+        virtq_kick(&dev->rx);
+    }
+    return error;
 }
 
 bool net_link_up(const struct net_device *dev) {

@@ -9,6 +9,7 @@ import dev.jkvm.devices.virtio.queue.SplitVirtqueue;
 import dev.jkvm.devices.virtio.queue.VirtqueueException;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,14 @@ final class DeviceLifecycle {
     private int status;
     /** The activation the device is serving, or null before DRIVER_OK and after reset. */
     private Session current;
+    /**
+     * Queues notified while the driver was still initialising: held, not consumed (§3.1.1), and delivered once
+     * DRIVER_OK has activated the device. A notify that an ioeventfd carries can reach us after the status write
+     * that followed it, so a kick cannot be blamed on the driver by when it arrives.
+     */
+    private final BitSet heldKicks = new BitSet();
+    /** Serialises the device's queueNotified calls: the notify thread's and the replay after activation. */
+    private final Object kickLock = new Object();
 
     DeviceLifecycle(VirtioDevice device, GuestRam memory, VirtioInterrupts interrupts, RateLimitedLog log) {
         this.device = device;
@@ -81,9 +90,13 @@ final class DeviceLifecycle {
             current = session;
         }
         device.activate(features, Collections.unmodifiableList(queues), session);
+        BitSet held;
         synchronized (state) {
             session.live = current == session && (status & DeviceStatus.DEVICE_NEEDS_RESET) == 0;
+            held = session.live ? (BitSet) heldKicks.clone() : new BitSet();
+            heldKicks.clear();
         }
+        held.stream().filter(q -> q < queues.size() && queues.get(q) != null).forEach(this::deliver);
     }
 
     /** The driver's DRIVER_OK without FEATURES_OK, or another error found on a vCPU thread. */
@@ -101,6 +114,7 @@ final class DeviceLifecycle {
             ended = current;
             current = null;
             status = 0;
+            heldKicks.clear();
             if (ended != null) {
                 ended.live = false;
             }
@@ -111,18 +125,35 @@ final class DeviceLifecycle {
         interrupts.reset();
     }
 
-    /** The driver notified {@code queue}: the device hears it only while live. */
+    /**
+     * The driver notified {@code queue}: the device hears it while live; during initialisation it is held until
+     * DRIVER_OK; after a reset or DEVICE_NEEDS_RESET it is dropped.
+     */
     void kick(int queue) {
-        Session session;
         boolean live;
+        boolean held = false;
+        int seen;
         synchronized (state) {
-            session = current;
-            live = session != null && session.live;
+            live = current != null && current.live;
+            seen = status;
+            if (!live && status != 0 && (status & DeviceStatus.DEVICE_NEEDS_RESET) == 0) {
+                heldKicks.set(queue);
+                held = true;
+            }
         }
         if (live) {
-            device.queueNotified(queue);
+            deliver(queue);
+        } else if (held) {
+            log.warn("notification on queue %d before DRIVER_OK held until DRIVER_OK (status 0x%02x)"
+                    .formatted(queue, seen));
         } else {
-            log.warn("notification on queue %d ignored: device not live (status 0x%02x)".formatted(queue, status()));
+            log.warn("notification on queue %d ignored: device not live (status 0x%02x)".formatted(queue, seen));
+        }
+    }
+
+    private void deliver(int queue) {
+        synchronized (kickLock) {
+            device.queueNotified(queue);
         }
     }
 
