@@ -1,5 +1,7 @@
 package dev.jkvm.headers;
 
+import dev.jkvm.headers.net.Iovec;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -191,6 +193,10 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PWRITE = withErrno("pwrite",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PREADV = withErrno("preadv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle PWRITEV = withErrno("pwritev",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
     private static final MethodHandle LSEEK = withErrno("lseek",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FDATASYNC = withErrno("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -436,6 +442,42 @@ public final class Libc {
                         + ")", errno(state));
             }
             return count;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code preadv(fd, iov, count, offset)}: fills the {@code count} buffers of the {@code struct iovec} array
+     * {@code iov} ({@link Iovec}) in order from the file at {@code offset}, in one system call;
+     * returns the bytes read, which may be fewer than asked (end of file). This is a per-request call of the block
+     * I/O threads, so it allocates nothing unless it fails: its errno capture segment comes from
+     * {@link #allocateCallState}, used by the calling thread only.
+     */
+    public static long preadv(int fd, MemorySegment iov, int count, long offset, MemorySegment callState) {
+        requireArray("preadv", iov, count, Iovec.LAYOUT.byteSize());
+        try {
+            long result = (long) PREADV.invokeExact(callState, fd, iov, count, offset);
+            if (result < 0) {
+                throw new NativeException("preadv(fd " + fd + ", " + count + " iovecs, offset " + offset + ")",
+                        errno(callState));
+            }
+            return result;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code pwritev(fd, iov, count, offset)}: writes the buffers in order at {@code offset}; as {@link #preadv}. */
+    public static long pwritev(int fd, MemorySegment iov, int count, long offset, MemorySegment callState) {
+        requireArray("pwritev", iov, count, Iovec.LAYOUT.byteSize());
+        try {
+            long result = (long) PWRITEV.invokeExact(callState, fd, iov, count, offset);
+            if (result < 0) {
+                throw new NativeException("pwritev(fd " + fd + ", " + count + " iovecs, offset " + offset + ")",
+                        errno(callState));
+            }
+            return result;
         } catch (Throwable t) {
             throw rethrow(t);
         }

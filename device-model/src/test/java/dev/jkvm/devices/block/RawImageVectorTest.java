@@ -63,6 +63,7 @@ class RawImageVectorTest {
             image.writev(offset, out);
             image.readv(offset, in);
 
+            long measuring = ThreadIo.readCallsOfOneMeasurement();
             ThreadIo before = ThreadIo.now();
             image.writev(offset, out);
             ThreadIo afterWrite = ThreadIo.now();
@@ -70,7 +71,7 @@ class RawImageVectorTest {
             ThreadIo afterRead = ThreadIo.now();
 
             assertEquals(1, afterWrite.writeCallsSince(before), "16 segments, one pwritev (" + cache + ")");
-            assertEquals(1, afterRead.readCallsSince(afterWrite), "16 segments, one preadv (" + cache + ")");
+            assertEquals(1, afterRead.readCallsSince(afterWrite, measuring), "16 segments, one preadv (" + cache + ")");
             assertArrayEquals(data, gather(in));
             image.flush();
         }
@@ -92,6 +93,7 @@ class RawImageVectorTest {
             image.writev(offset, out);
             image.readv(offset, in);
 
+            long measuring = ThreadIo.readCallsOfOneMeasurement();
             ThreadIo before = ThreadIo.now();
             image.writev(offset, out);
             ThreadIo afterWrite = ThreadIo.now();
@@ -99,7 +101,7 @@ class RawImageVectorTest {
             ThreadIo afterRead = ThreadIo.now();
 
             assertEquals(2, afterWrite.writeCallsSince(before), segments + " segments, two pwritev calls");
-            assertEquals(2, afterRead.readCallsSince(afterWrite), segments + " segments, two preadv calls");
+            assertEquals(2, afterRead.readCallsSince(afterWrite, measuring), segments + " segments, two preadv calls");
             assertArrayEquals(data, gather(in));
             image.flush();
             byte[] expected = original(IMAGE_SIZE);
@@ -233,18 +235,26 @@ class RawImageVectorTest {
 
     /**
      * The calling thread's read and write system call counts from /proc/thread-self/io. Reading that file costs
-     * read calls of its own, the same number every time; {@link #readCallsSince} takes them off.
+     * read calls of its own, the same number every time, counted after the values it returns: {@code
+     * readCallsSince} takes off what one measurement costs.
      */
-    private record ThreadIo(long readCalls, long writeCalls, long readCallsToMeasure) {
+    private record ThreadIo(long readCalls, long writeCalls) {
 
         static ThreadIo now() throws IOException {
-            long[] first = counters();
-            long[] second = counters();
-            return new ThreadIo(second[0], second[1], second[0] - first[0]);
+            long[] counters = counters();
+            return new ThreadIo(counters[0], counters[1]);
         }
 
-        long readCallsSince(ThreadIo earlier) {
-            return readCalls - earlier.readCalls - readCallsToMeasure;
+        /** The read calls one {@link #now} makes. */
+        static long readCallsOfOneMeasurement() throws IOException {
+            ThreadIo first = now();
+            ThreadIo second = now();
+            return second.readCalls - first.readCalls;
+        }
+
+        /** Read calls made between {@code earlier} and this measurement, less {@code earlier}'s own. */
+        long readCallsSince(ThreadIo earlier, long ofOneMeasurement) {
+            return readCalls - earlier.readCalls - ofOneMeasurement;
         }
 
         long writeCallsSince(ThreadIo earlier) {

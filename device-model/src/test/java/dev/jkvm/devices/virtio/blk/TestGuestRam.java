@@ -5,12 +5,21 @@ import dev.jkvm.devices.memory.GuestRam;
 
 import java.lang.foreign.MemorySegment;
 
-/** Guest RAM for tests: {@code size} bytes on the Java heap at guest-physical [0, size). */
+/**
+ * Guest RAM for tests at guest-physical [0, size): on the Java heap, or native memory as the VMM's mmapped RAM is
+ * (which system calls, O_DIRECT among them, can use as it is).
+ */
 final class TestGuestRam implements GuestRam {
     private final MemorySegment memory;
 
+    /** {@code size} bytes on the Java heap. */
     TestGuestRam(int size) {
-        this.memory = MemorySegment.ofArray(new byte[size]);
+        this(MemorySegment.ofArray(new byte[size]));
+    }
+
+    /** {@code memory} as guest RAM, guest-physical 0 at its first byte. */
+    TestGuestRam(MemorySegment memory) {
+        this.memory = memory;
     }
 
     @Override
