@@ -10,6 +10,8 @@
 #define AVAIL_RING 2
 /* u16 offset of the first used element (after flags and idx). */
 #define USED_RING 2
+/* How far behind the consumed index a polling driver parks used_event: half the 16-bit index space. */
+#define USED_EVENT_NEVER_DISTANCE 0x8000u
 /* Bytes of one indirect table. */
 #define INDIRECT_TABLE_BYTES (VIRTQ_INDIRECT_MAX * sizeof(struct virtq_desc))
 
@@ -141,11 +143,12 @@ void virtq_kick(struct virtq *vq) {
 }
 
 /*
- * The used_event to publish: the next completion when interrupts are wanted, else one behind what was consumed,
- * an index the device never crosses while the driver keeps up (so a polling driver gets no interrupts).
+ * The used_event to publish: the next completion when interrupts are wanted, else half the index space behind
+ * what was consumed, an index no completion crosses (so a polling driver gets no interrupts). One behind would
+ * race: a device that publishes, sees the driver consume at once, and only then reads used_event, interrupts.
  */
 static uint16_t used_event(const struct virtq *vq) {
-    return vq->interrupts ? vq->last_used : (uint16_t)(vq->last_used - 1);
+    return vq->interrupts ? vq->last_used : (uint16_t)(vq->last_used - USED_EVENT_NEVER_DISTANCE);
 }
 
 int virtq_take_used(struct virtq *vq, uint32_t *written) {

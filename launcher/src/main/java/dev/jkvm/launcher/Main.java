@@ -96,9 +96,6 @@ public final class Main implements Callable<Integer> {
             description = "what a guest reset does: boot again (reset) or end jkvm (shutdown, the default)")
     List<String> actions = new ArrayList<>();
 
-    @Option(names = "-mem-path-thp", description = "ask for transparent huge pages behind guest RAM")
-    boolean hugePages;
-
     @Option(names = "-d", paramLabel = "ITEM[,ITEM...]", description = "log items: unimp (accesses nothing claims)")
     String logItems;
 
@@ -205,7 +202,6 @@ public final class Main implements Callable<Integer> {
                 .cmdline(append)
                 .console(new FileOutputStream(FileDescriptor.out))
                 .consoleInput(consoleInput())
-                .transparentHugePages(hugePages)
                 .kvmDevice(kvmDevice);
         if (initrd != null) {
             builder.initrd(Initrd.read(initrd));

@@ -94,7 +94,10 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
         return new Builder();
     }
 
-    /** Defaults: 128 MiB, one vCPU, console to standard output, no input, /dev/kvm, no isa-debug-exit. */
+    /**
+     * Defaults: 128 MiB, one vCPU, console to standard output, no input, /dev/kvm, no isa-debug-exit, guest RAM
+     * madvised for transparent huge pages (as QEMU does).
+     */
     public static final class Builder {
         private long memoryBytes = 128L << 20;
         private int cpus = 1;
@@ -102,7 +105,7 @@ public record MachineConfig(long memoryBytes, int cpus, Kernel kernel, String cm
         private String cmdline = "";
         private OutputStream console = System.out;
         private InputStream consoleInput;
-        private boolean transparentHugePages;
+        private boolean transparentHugePages = true;
         private Path kvmDevice = Path.of("/dev/kvm");
         private DebugExitPort debugExit;
         private Initrd initrd;

@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Guest RAM: one anonymous shared mapping split into regions around the x86 PCI hole. Every access goes through
+ * Guest RAM: one private anonymous mapping (as QEMU's, so the kernel can back it with transparent huge pages;
+ * shared anonymous memory is shmem, which THP usually does not cover) split into regions around the x86 PCI hole. Every access goes through
  * {@link #slice}, which refuses guest-physical ranges outside RAM; the mapping is owned by a shared arena, so a
  * slice used after {@link #close} fails with an exception rather than touching unmapped host memory.
  */
@@ -43,7 +44,7 @@ public final class GuestMemory implements GuestRam, AutoCloseable {
         MemorySegment raw;
         try {
             raw = Libc.mmap(0, bytes, Libc.PROT_READ | Libc.PROT_WRITE,
-                    Libc.MAP_SHARED | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
+                    Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
         } catch (NativeException e) {
             throw new VmmException("cannot map " + describeSize(bytes) + " of guest RAM: " + e.getMessage(), e);
         }
