@@ -11,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,6 +39,12 @@ final class Receiver {
     static final Duration READ_WAIT = Duration.ofSeconds(5);
     /** Longest {@link #stop} waits for the thread. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Most frames completed in one used-ring publication (and so at most one interrupt): frames already waiting in
+     * the backend are batched up to this many, and a batch is published as soon as the backend runs dry, so a lone
+     * frame is never held back.
+     */
+    static final int RX_BATCH_FRAMES = 16;
 
     private final NetBackend backend;
     private final DeviceQueue queue;
@@ -57,6 +64,12 @@ final class Receiver {
 
     /** Chains popped and not yet completed, in ring order; receive thread only. */
     private final ArrayDeque<DescriptorChain> held = new ArrayDeque<>();
+    /** Chains filled and not yet published, in ring order; receive thread only. */
+    private final ArrayList<DescriptorChain> filled = new ArrayList<>();
+    /** Bytes written into each chain of {@link #filled}; grows with it. */
+    private int[] filledBytes = new int[RX_BATCH_FRAMES];
+    /** Whole frames in {@link #filled}. */
+    private int filledFrames;
 
     Receiver(String threadName, NetBackend backend, DeviceQueue queue, VirtioContext context, long negotiated,
              NetCounters counters, RateLimitedLog log, Runnable linkDown) {
@@ -130,6 +143,10 @@ final class Receiver {
             }
         } catch (IOException | RuntimeException e) {
             if (running) {
+                if (e instanceof IOException) {
+                    // The frames already copied in are good: the driver gets them before the link goes down.
+                    publish();
+                }
                 log.warn(() -> "receive stopped (backend read or device failure): " + e + "; link down");
                 linkDown.run();
             }
@@ -155,6 +172,7 @@ final class Receiver {
                 queue.disableNotifications();
                 continue;
             }
+            publish();
             awaitKick();
             queue.disableNotifications();
         }
@@ -173,18 +191,37 @@ final class Receiver {
         }
     }
 
-    /** Reads the next frame into {@code frame}; 0 when none came (timeout, wakeup) or it was dropped. */
+    /**
+     * Reads the next frame into {@code frame}; 0 when none came (timeout, wakeup) or it was dropped. The read is
+     * tried first and the backend waited for only when it has nothing: under load that saves a poll per frame,
+     * and what was delivered so far is published before any wait, so the guest never waits on a batch.
+     */
     private int readFrame(MemorySegment frame) throws IOException {
-        if (!backend.awaitReadable(READ_WAIT) || !running) {
-            return 0;
-        }
         int length = backend.read(frame);
-        if (length > 0 && length < VirtioNetHeader.SIZE) {
+        if (length == 0) {
+            publish();
+            if (!backend.awaitReadable(READ_WAIT) || !running) {
+                return 0;
+            }
+            length = backend.read(frame);
+        }
+        int read = length;
+        if (read > 0 && read < VirtioNetHeader.SIZE) {
             counters.rxDropped.increment();
-            log.warn(() -> "receiveq: dropped a " + length + "-byte frame from the backend, shorter than its header");
+            log.warn(() -> "receiveq: dropped a " + read + "-byte frame from the backend, shorter than its header");
             return 0;
         }
-        return length;
+        return read;
+    }
+
+    /** Hands every filled chain to the driver in one used-ring publication, which decides on one interrupt. */
+    private void publish() {
+        if (filled.isEmpty()) {
+            return;
+        }
+        queue.completeAll(filled, Arrays.copyOf(filledBytes, filled.size()));
+        filled.clear();
+        filledFrames = 0;
     }
 
     /**
@@ -226,19 +263,23 @@ final class Receiver {
             chains = 1;
         }
         offloads.forGuest(header).withNumBuffers(chains).write(frame);
-        DescriptorChain[] used = new DescriptorChain[chains];
-        int[] written = new int[chains];
+        if (filled.size() + chains > filledBytes.length) {
+            filledBytes = Arrays.copyOf(filledBytes, Math.max(filledBytes.length * 2, filled.size() + chains));
+        }
         long offset = 0;
         for (int i = 0; i < chains; i++) {
-            used[i] = held.removeFirst();
-            long n = Math.min(used[i].writableLength(), length - offset);
-            ChainIo.scatter(context.memory(), used[i].writable(), frame, offset, n);
-            written[i] = (int) n;
+            DescriptorChain chain = held.removeFirst();
+            long n = Math.min(chain.writableLength(), length - offset);
+            ChainIo.scatter(context.memory(), chain.writable(), frame, offset, n);
+            filledBytes[filled.size()] = (int) n;
+            filled.add(chain);
             offset += n;
         }
         counters.rxFrames.increment();
-        // One publication for the whole frame: a driver must never see its first buffer (num_buffers = n) alone.
-        queue.completeAll(Arrays.asList(used), written);
+        // Whole frames only, never part of one: a driver must never see a first buffer (num_buffers = n) alone.
+        if (++filledFrames == RX_BATCH_FRAMES) {
+            publish();
+        }
         return true;
     }
 

@@ -115,6 +115,27 @@ class VirtioNetTest {
     }
 
     @Test
+    void oneDrainReturnsItsSentChainsInOnePublication() throws Exception {
+        activate(BASE);
+        int chains = 5;
+        for (int i = 0; i < chains; i++) {
+            byte[] packet = frame(i, 12 + 60);
+            ram.write(TX_AREA + i * 0x100L, packet);
+            tx.offer(new DescriptorChain(i, List.of(new GuestBuffer(TX_AREA + i * 0x100L, packet.length)), List.of()));
+        }
+        net.queueNotified(VirtioNet.TRANSMITQ);
+
+        for (int i = 0; i < chains; i++) {
+            assertEquals(i, completion(tx).chain().head(), "returned in ring order");
+        }
+        assertEquals(List.of(chains), tx.batchSizes(), "one used-ring publication (one interrupt at most) per drain");
+        assertEquals(chains, backend.written().size());
+        for (int i = 0; i < chains; i++) {
+            assertArrayEquals(frame(i, 12 + 60), backend.written().get(i), "frame " + i + " sent in order");
+        }
+    }
+
+    @Test
     void shortTransmitHeaderIsDroppedCompletedAndLogged() throws Exception {
         try (CapturedLog log = new CapturedLog()) {
             activate(BASE);
@@ -260,7 +281,8 @@ class VirtioNetTest {
         }
         assertEquals(List.of(0, 1, 2, 3), used.stream().map(c -> c.chain().head()).toList(), "completed in order");
         assertEquals(List.of(1536, 1536, 928, 100), used.stream().map(FakeDeviceQueue.Completion::bytesWritten).toList());
-        assertEquals(List.of(3, 1), rx.batchSizes(), "each frame's chains are returned in one batch");
+        assertEquals(List.of(4), rx.batchSizes(),
+                "frames already waiting in the backend are published together, whole frames only");
         VirtioNetHeader first = VirtioNetHeader.read(MemorySegment.ofArray(ram.read(RX_AREA, 12)));
         assertEquals(3, first.numBuffers(), "a 4000-byte frame fills three 1536-byte buffers");
         byte[] reassembled = new byte[4000];
@@ -269,6 +291,41 @@ class VirtioNetTest {
         System.arraycopy(ram.read(RX_AREA + 0x2000, 928), 0, reassembled, 3072, 928);
         assertArrayEquals(Arrays.copyOfRange(big, 12, 4000), Arrays.copyOfRange(reassembled, 12, 4000));
         assertEquals(1, VirtioNetHeader.read(MemorySegment.ofArray(ram.read(RX_AREA + 0x3000, 12))).numBuffers());
+    }
+
+    @Test
+    void framesWaitingInTheBackendArePublishedInBatchesOfAtMostRxBatchFrames() throws Exception {
+        activate(BASE);
+        int frames = 2 * Receiver.RX_BATCH_FRAMES + 3;
+        for (int i = 0; i < frames; i++) {
+            backend.inject(frame(i, 12 + 60));
+        }
+        for (int i = 0; i < frames; i++) {
+            rx.offerWritable(i, RX_AREA + i * 0x800L, RX_BUFFER);
+        }
+        kickRx();
+
+        for (int i = 0; i < frames; i++) {
+            FakeDeviceQueue.Completion done = completion(rx);
+            assertEquals(i, done.chain().head(), "completed in ring order");
+            assertArrayEquals(Arrays.copyOfRange(frame(i, 12 + 60), 12, 72), ram.read(RX_AREA + i * 0x800L + 12, 60));
+        }
+        assertEquals(List.of(Receiver.RX_BATCH_FRAMES, Receiver.RX_BATCH_FRAMES, 3), rx.batchSizes(),
+                "full batches while frames wait, then the rest as soon as the backend runs dry");
+    }
+
+    @Test
+    void aLoneFrameIsPublishedAtOnceNotHeldForABatch() throws Exception {
+        activate(BASE);
+        for (int i = 0; i < 4; i++) {
+            rx.offerWritable(i, RX_AREA + i * 0x800L, RX_BUFFER);
+        }
+        kickRx();
+        for (int i = 0; i < 3; i++) {
+            backend.inject(frame(i, 12 + 60));
+            assertEquals(i, completion(rx).chain().head(), "frame " + i + " reached the driver on its own");
+        }
+        assertEquals(List.of(1, 1, 1), rx.batchSizes());
     }
 
     @Test
