@@ -27,15 +27,16 @@ import static dev.jkvm.headers.net.NetConstants.TUN_F_UFO;
  * the tap was opened with ({@code Tap.open} already set TUNSETVNETHDRSZ to it), so the guest's header passes through
  * unchanged both ways.
  *
- * <p>The receive thread waits in {@code poll(2)} on the tap and on an eventfd; {@link #wakeup} writes the eventfd,
+ * <p>The I/O thread waits in {@code poll(2)} on the tap and on an eventfd; {@link #wakeup} writes the eventfd,
  * so it ends a wait at once from any thread, and one written while nobody waits is kept (in the eventfd's counter)
  * for the next wait. Transmit gathers the guest's buffers with one {@code writev} through a preallocated iovec
- * array. The per-frame paths use only the native memory allocated here (a {@code poll} call aside, whose
- * {@code Libc} binding allocates its errno capture).
+ * array; {@link #tryWrite} waits for a full tap only briefly, so the device's I/O thread goes on receiving. The
+ * per-frame paths use only the native memory allocated here (a {@code poll} call aside, whose {@code Libc} binding
+ * allocates its errno capture).
  *
- * <p>Threads as {@link NetBackend} says: {@link #read} and {@link #awaitReadable} on the one receive thread,
- * {@link #write} and {@link #setOffloads} on the transmit side, {@link #wakeup} anywhere. The backend owns the tap
- * once constructed: {@link #close} closes it.
+ * <p>Threads as {@link NetBackend} says: {@link #read}, {@link #awaitReadable}, {@link #tryWrite} and
+ * {@link #write} on the device's one I/O thread (writes are also safe from others), {@link #wakeup} anywhere. The
+ * backend owns the tap once constructed: {@link #close} closes it.
  */
 public final class TapBackend implements NetBackend {
     /**
@@ -62,19 +63,21 @@ public final class TapBackend implements NetBackend {
     private static final long NANOS_PER_MILLI = 1_000_000;
     /** Longest a write waits for a tap that reported EAGAIN to take the frame (POLLOUT). */
     private static final int WRITE_WAIT_MILLIS = 1_000;
+    /** Longest a tryWrite waits for a full tap before handing the frame back to the device (poll's smallest wait). */
+    private static final int TRY_WRITE_WAIT_MILLIS = 1;
 
     private final Tap tap;
     private final int wakeupFd;
-    /** Shared: the receive thread, the transmit thread and wakeup callers each touch their own segments below. */
+    /** Shared: the reading side, the writing side and wakeup callers each touch their own segments below. */
     private final Arena arena = Arena.ofShared();
 
-    /** The tap and the eventfd, for the receive thread's poll. */
+    /** The tap and the eventfd, for the I/O thread's poll. */
     private final MemorySegment pollFds;
     /** One iovec pointed at the caller's frame buffer by each read. */
     private final MemorySegment readVector;
-    /** errno capture of the receive thread's readv. */
+    /** errno capture of the I/O thread's readv. */
     private final MemorySegment readCallState;
-    /** Where the receive thread drains the eventfd counter (a u64, what eventfd reads and writes move). */
+    /** Where the I/O thread drains the eventfd counter (a u64, what eventfd reads and writes move). */
     private final MemorySegment drainedCounter;
 
     /** Serialises writes: the iovec array, its call state and the bounce buffer belong to one write at a time. */
@@ -139,6 +142,23 @@ public final class TapBackend implements NetBackend {
      */
     @Override
     public void write(List<MemorySegment> segments) throws IOException {
+        if (!writeFrame(segments, WRITE_WAIT_MILLIS)) {
+            throw new IOException(tap.name() + ": the tap took no frame for " + WRITE_WAIT_MILLIS
+                    + " ms (writev: EAGAIN)");
+        }
+    }
+
+    /**
+     * As {@link #write}, but a tap still full {@value #TRY_WRITE_WAIT_MILLIS} ms after an EAGAIN returns false,
+     * nothing written, so the caller can serve its other work and offer the frame again.
+     */
+    @Override
+    public boolean tryWrite(List<MemorySegment> segments) throws IOException {
+        return writeFrame(segments, TRY_WRITE_WAIT_MILLIS);
+    }
+
+    /** One writev of the frame, and after an EAGAIN one more once the tap has room; false when it stayed full. */
+    private boolean writeFrame(List<MemorySegment> segments, int waitMillis) throws IOException {
         writeLock.lock();
         try {
             long total = 0;
@@ -169,27 +189,30 @@ public final class TapBackend implements NetBackend {
             long written = tap.writev(writeVector, count, writeCallState);
             if (written == Tap.WOULD_BLOCK) {
                 // A tap whose queue is full: wait for room once rather than drop the frame at the first EAGAIN.
-                if (!awaitWritable()) {
-                    throw new IOException(tap.name() + ": the tap took no frame for " + WRITE_WAIT_MILLIS
-                            + " ms (writev: EAGAIN)");
+                if (!awaitWritable(waitMillis)) {
+                    return false;
                 }
                 written = tap.writev(writeVector, count, writeCallState);
+                if (written == Tap.WOULD_BLOCK) {
+                    return false;
+                }
             }
             if (written != total) {
                 throw new IOException(tap.name() + ": writev of a " + total + "-byte frame in " + count
-                        + " pieces wrote " + (written == Tap.WOULD_BLOCK ? "nothing (EAGAIN)" : written + " bytes"));
+                        + " pieces wrote " + written + " bytes");
             }
+            return true;
         } finally {
             writeLock.unlock();
         }
     }
 
-    private boolean awaitWritable() {
+    private boolean awaitWritable(int waitMillis) {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment pollFd = call.allocate(PollFd.LAYOUT);
             PollFd.FD.set(pollFd, 0L, tap.fd());
             PollFd.EVENTS.set(pollFd, 0L, (short) Libc.POLLOUT);
-            return Libc.poll(pollFd, 1, WRITE_WAIT_MILLIS) > 0;
+            return Libc.poll(pollFd, 1, waitMillis) > 0;
         } catch (NativeException e) {
             if (e.errno() == Errno.EINTR) {
                 return true;

@@ -9,8 +9,9 @@ import java.util.List;
  * What virtio-net needs from the host side of the link (a tap opened with IFF_VNET_HDR and TUNSETVNETHDRSZ 12):
  * every frame in either direction starts with a 12-byte virtio_net_hdr_v1 ({@link VirtioNetHeader}).
  *
- * <p>Threads: {@link #awaitReadable} and {@link #read} are called only by the device's receive thread;
- * {@link #write} and {@link #setOffloads} by the thread serving the guest's kicks; {@link #wakeup} from any thread.
+ * <p>Threads: {@link #awaitReadable}, {@link #read}, {@link #tryWrite} and {@link #write} are called only by the
+ * device's I/O thread (one per NIC, serving both directions); {@link #setOffloads} by the thread activating the
+ * device, before the I/O thread starts; {@link #wakeup} from any thread.
  */
 public interface NetBackend extends AutoCloseable {
     /**
@@ -27,6 +28,16 @@ public interface NetBackend extends AutoCloseable {
     void write(List<MemorySegment> segments) throws IOException;
 
     /**
+     * Sends one frame as {@link #write} does, except that a backend with no room for it (a full tap queue) returns
+     * false after at most a brief wait, having sent nothing, instead of blocking the device's I/O thread: the device
+     * keeps the frame and offers it again. The default is {@link #write}, for backends that are never full.
+     */
+    default boolean tryWrite(List<MemorySegment> segments) throws IOException {
+        write(segments);
+        return true;
+    }
+
+    /**
      * Which offloads the backend may hand to the guest (TUNSETOFFLOAD): partial checksums, TCPv4/TCPv6
      * segmentation, ECN on segmented TCP, UDP fragmentation. The device only ever passes a consistent set (every
      * segmentation bit implies {@code csum}, {@code ecn} implies a TSO bit).
@@ -41,7 +52,8 @@ public interface NetBackend extends AutoCloseable {
 
     /**
      * Makes a thread blocked in {@link #awaitReadable} return false promptly; when none is blocked, the next call
-     * returns at once instead (as an eventfd would). Used to stop the receive thread.
+     * returns at once instead (as an eventfd would). The device's I/O thread waits here while it holds receive
+     * buffers, so this is how a guest's kick (and a stop) reaches it.
      */
     void wakeup();
 

@@ -2,7 +2,7 @@ package dev.jkvm.devices.virtio.net;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** The device's frame counters, bumped by the transmit, receive and notify threads. */
+/** The device's frame counters, bumped by its I/O thread and read by anyone (stats). */
 final class NetCounters {
     final LongAdder txFrames = new LongAdder();
     final LongAdder txDropped = new LongAdder();

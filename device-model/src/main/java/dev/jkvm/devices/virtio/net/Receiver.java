@@ -7,25 +7,22 @@ import dev.jkvm.devices.virtio.queue.DeviceQueue;
 import dev.jkvm.devices.virtio.queue.VirtqueueException;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The receiveq (§5.1.6.3–4) on its own platform thread, for one activation. The thread holds at least one
+ * The receiveq (§5.1.6.3–4), served in steps by the NIC's I/O thread ({@link NetIoThread}). It holds at least one
  * guest buffer chain before it reads the backend at all, so while the guest's ring is empty the frames stay queued
- * in the backend (the tap), in order, and the thread sleeps until the driver kicks the queue. A frame is read into
- * a host buffer first and only then copied into guest buffers, so a chain that turns out too small costs that
- * frame alone (counted and logged), never a chain or the order of the others.
+ * in the backend (the tap), in order, and the I/O thread stops watching the backend until the driver kicks the
+ * queue. A frame is read into a host buffer first and only then copied into guest buffers, so a chain that turns
+ * out too small costs that frame alone (counted and logged), never a chain or the order of the others; a frame
+ * that needs more chains than the ring has waits in the host buffer, never half-published.
  *
  * <p>With MRG_RXBUF a frame fills as many chains as it needs, num_buffers in the first header says how many, and
  * the chains are completed in ring order, all in one used-ring publication. Without it each chain must hold the
- * header and the whole frame.
+ * header and the whole frame. Only the I/O thread calls it.
  */
 final class Receiver {
     /**
@@ -35,16 +32,24 @@ final class Receiver {
     static final int FRAME_BUFFER_BYTES = 69_632;
     /** Most chains one frame may fill: num_buffers is a 16-bit field. */
     static final int MAX_MERGED_CHAINS = 0xFFFF;
-    /** Longest a wait for the backend lasts before the loop looks at its stop flag again (wakeup() is the fast path). */
-    static final Duration READ_WAIT = Duration.ofSeconds(5);
-    /** Longest {@link #stop} waits for the thread. */
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     /**
-     * Most frames completed in one used-ring publication (and so at most one interrupt): frames already waiting in
-     * the backend are batched up to this many, and a batch is published as soon as the backend runs dry, so a lone
-     * frame is never held back.
+     * Most frames one {@link #serve} step takes from the backend, and so most completed in one used-ring
+     * publication (at most one interrupt); the step publishes as soon as the backend runs dry, so a lone frame is
+     * never held back, and the bound lets transmit have its turn under a receive flood.
      */
     static final int RX_BATCH_FRAMES = 16;
+
+    /** Where a {@link #serve} step stopped. */
+    enum State {
+        /** The step used its whole batch: more frames are probably waiting. */
+        BUSY,
+        /** The backend has no frame; the receiver holds buffers, so the backend is worth waiting for. */
+        NEEDS_FRAMES,
+        /** The ring has no (or too few) buffers; notifications are armed, so the driver kicks when it adds some. */
+        NEEDS_BUFFERS,
+        /** The backend failed: receive is over for this activation (the link is down). */
+        STOPPED
+    }
 
     private final NetBackend backend;
     private final DeviceQueue queue;
@@ -54,25 +59,23 @@ final class Receiver {
     private final NetCounters counters;
     private final RateLimitedLog log;
     private final Runnable linkDown;
-    private final Thread thread;
+    /** The host buffer a frame is read into (native, the I/O thread's). */
+    private final MemorySegment frame;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition kickedCondition = lock.newCondition();
-    /** The driver kicked the queue since the thread last looked; guarded by {@link #lock}. */
-    private boolean kicked;
-    private volatile boolean running = true;
-
-    /** Chains popped and not yet completed, in ring order; receive thread only. */
+    /** Chains popped and not yet completed, in ring order. */
     private final ArrayDeque<DescriptorChain> held = new ArrayDeque<>();
-    /** Chains filled and not yet published, in ring order; receive thread only. */
+    /** Chains filled and not yet published, in ring order. */
     private final ArrayList<DescriptorChain> filled = new ArrayList<>();
     /** Bytes written into each chain of {@link #filled}; grows with it. */
     private int[] filledBytes = new int[RX_BATCH_FRAMES];
-    /** Whole frames in {@link #filled}. */
-    private int filledFrames;
+    /** Length of the frame waiting in {@link #frame} for buffers; 0 when none waits. */
+    private int frameLength;
+    /** Notifications were re-enabled when the ring ran empty; the next step disables them again. */
+    private boolean notificationsArmed;
+    private boolean stopped;
 
-    Receiver(String threadName, NetBackend backend, DeviceQueue queue, VirtioContext context, long negotiated,
-             NetCounters counters, RateLimitedLog log, Runnable linkDown) {
+    Receiver(NetBackend backend, DeviceQueue queue, VirtioContext context, long negotiated, NetCounters counters,
+             RateLimitedLog log, Runnable linkDown, MemorySegment frame) {
         this.backend = backend;
         this.queue = queue;
         this.context = context;
@@ -81,137 +84,90 @@ final class Receiver {
         this.counters = counters;
         this.log = log;
         this.linkDown = linkDown;
-        this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
-    }
-
-    void start() {
-        thread.start();
-    }
-
-    /** The driver made receive buffers available. */
-    void kick() {
-        lock.lock();
-        try {
-            kicked = true;
-            kickedCondition.signal();
-        } finally {
-            lock.unlock();
-        }
+        this.frame = frame;
+        queue.disableNotifications();
     }
 
     /**
-     * Stops the thread and waits for it, so that on return it touches no guest memory. Called on the thread
-     * itself (a needsReset that resets the device at once), it only asks it to stop.
+     * Moves up to {@link #RX_BATCH_FRAMES} frames from the backend into the ring and publishes them. A backend
+     * failure ends receive ({@link State#STOPPED}, link down); a broken ring throws.
+     *
+     * @throws VirtqueueException when the driver's ring or a chain is malformed (the device needs a reset)
+     * @throws GuestMemoryException when a buffer lies outside guest RAM
      */
-    void stop() {
-        running = false;
-        kick();
-        backend.wakeup();
-        if (Thread.currentThread() == thread) {
-            return;
+    State serve() {
+        if (stopped) {
+            return State.STOPPED;
+        }
+        if (notificationsArmed) {
+            queue.disableNotifications();
+            notificationsArmed = false;
         }
         try {
-            if (!thread.join(STOP_TIMEOUT)) {
-                log.warn(() -> "receive thread " + thread.getName() + " did not stop within " + STOP_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    boolean isAlive() {
-        return thread.isAlive();
-    }
-
-    private void run() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment frame = arena.allocate(FRAME_BUFFER_BYTES, Long.BYTES);
-            queue.disableNotifications();
-            int frameLength = 0;
-            while (running) {
-                if (held.isEmpty()) {
-                    takeChain();
-                } else if (frameLength == 0) {
-                    frameLength = readFrame(frame);
-                } else if (deliver(frame, frameLength)) {
-                    frameLength = 0;
-                }
-            }
-        } catch (VirtqueueException | GuestMemoryException e) {
-            if (running) {
-                context.needsReset("receiveq: " + e.getMessage());
-            }
-        } catch (IOException | RuntimeException e) {
-            if (running) {
-                if (e instanceof IOException) {
-                    // The frames already copied in are good: the driver gets them before the link goes down.
+            for (int frames = 0; frames < RX_BATCH_FRAMES; ) {
+                if (held.isEmpty() && !takeChain()) {
                     publish();
+                    return State.NEEDS_BUFFERS;
                 }
-                log.warn(() -> "receive stopped (backend read or device failure): " + e + "; link down");
-                linkDown.run();
+                if (frameLength == 0) {
+                    int length = backend.read(frame);
+                    if (length == 0) {
+                        publish();
+                        return State.NEEDS_FRAMES;
+                    }
+                    frames++;
+                    if (length < VirtioNetHeader.SIZE) {
+                        drop(length, "shorter than its header");
+                        continue;
+                    }
+                    frameLength = length;
+                }
+                if (!deliver(frameLength)) {
+                    publish();
+                    return State.NEEDS_BUFFERS;
+                }
+                frameLength = 0;
             }
+            publish();
+            return State.BUSY;
+        } catch (VirtqueueException | GuestMemoryException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            return State.STOPPED;
         }
     }
 
     /**
-     * Pops the next receive chain into {@link #held}, sleeping for a kick while the ring is empty. Returns false
-     * when the receiver is stopping.
+     * Ends receive after a backend failure (a read, or the I/O thread's wait on the backend): the frames already
+     * copied in still go to the driver, then the link goes down.
+     */
+    void fail(Exception e) {
+        publish();
+        stopped = true;
+        log.warn(() -> "receive stopped (backend read or device failure): " + e + "; link down");
+        linkDown.run();
+    }
+
+    /**
+     * Pops the next receive chain into {@link #held}. When the ring is empty it re-arms notifications, without
+     * losing chains that raced the re-arm (§2.7.10), and returns false.
      */
     private boolean takeChain() {
-        while (running) {
-            DescriptorChain chain = queue.pop();
-            if (chain != null) {
-                if (chain.writableLength() < VirtioNetHeader.SIZE) {
-                    throw new VirtqueueException("chain %d has %d writable bytes, less than the %d-byte virtio_net_hdr"
-                            .formatted(chain.head(), chain.writableLength(), VirtioNetHeader.SIZE));
-                }
-                held.addLast(chain);
-                return true;
+        DescriptorChain chain;
+        while ((chain = queue.pop()) == null) {
+            if (!queue.enableNotifications()) {
+                notificationsArmed = true;
+                return false;
             }
-            if (queue.enableNotifications()) {
-                queue.disableNotifications();
-                continue;
-            }
-            publish();
-            awaitKick();
             queue.disableNotifications();
         }
-        return false;
-    }
-
-    private void awaitKick() {
-        lock.lock();
-        try {
-            while (running && !kicked) {
-                kickedCondition.awaitUninterruptibly();
-            }
-            kicked = false;
-        } finally {
-            lock.unlock();
+        if (chain.writableLength() < VirtioNetHeader.SIZE) {
+            throw new VirtqueueException("chain %d has %d writable bytes, less than the %d-byte virtio_net_hdr"
+                    .formatted(chain.head(), chain.writableLength(), VirtioNetHeader.SIZE));
         }
-    }
-
-    /**
-     * Reads the next frame into {@code frame}; 0 when none came (timeout, wakeup) or it was dropped. The read is
-     * tried first and the backend waited for only when it has nothing: under load that saves a poll per frame,
-     * and what was delivered so far is published before any wait, so the guest never waits on a batch.
-     */
-    private int readFrame(MemorySegment frame) throws IOException {
-        int length = backend.read(frame);
-        if (length == 0) {
-            publish();
-            if (!backend.awaitReadable(READ_WAIT) || !running) {
-                return 0;
-            }
-            length = backend.read(frame);
-        }
-        int read = length;
-        if (read > 0 && read < VirtioNetHeader.SIZE) {
-            counters.rxDropped.increment();
-            log.warn(() -> "receiveq: dropped a " + read + "-byte frame from the backend, shorter than its header");
-            return 0;
-        }
-        return read;
+        held.addLast(chain);
+        return true;
     }
 
     /** Hands every filled chain to the driver in one used-ring publication, which decides on one interrupt. */
@@ -221,14 +177,14 @@ final class Receiver {
         }
         queue.completeAll(filled, Arrays.copyOf(filledBytes, filled.size()));
         filled.clear();
-        filledFrames = 0;
     }
 
     /**
-     * Copies the frame into the held chains (taking more when MRG_RXBUF allows) and completes them. Returns false
-     * when the receiver stopped while waiting for buffers, true when the frame is delivered or dropped.
+     * Copies the frame into the held chains (taking more when MRG_RXBUF allows) and queues them for publication.
+     * Returns false when the ring has too few buffers for it yet (the frame stays in the host buffer and the chains
+     * stay held), true when the frame is delivered or dropped.
      */
-    private boolean deliver(MemorySegment frame, int length) {
+    private boolean deliver(int length) {
         VirtioNetHeader header = VirtioNetHeader.read(frame);
         String refusal = offloads.refusal(header);
         if (refusal != null) {
@@ -275,11 +231,9 @@ final class Receiver {
             filled.add(chain);
             offset += n;
         }
+        // Whole frames only reach filled, never part of one: a driver must never see a first buffer (num_buffers = n)
+        // alone, and publish sends all of filled.
         counters.rxFrames.increment();
-        // Whole frames only, never part of one: a driver must never see a first buffer (num_buffers = n) alone.
-        if (++filledFrames == RX_BATCH_FRAMES) {
-            publish();
-        }
         return true;
     }
 

@@ -16,8 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * link status, MTU, mergeable receive buffers, checksum and segmentation offloads both ways (carried through the
  * vnet header, which the backend shares with the guest), receive mode and MAC filter commands.
  *
- * <p>Threads: transmit and control run on the caller of {@link #queueNotified} (the transport's notify thread),
- * one at a time; receive runs on a platform thread "{@code <id>-rx"} from activate to reset.
+ * <p>Threads: receive and transmit both run on one platform thread "{@code <id>-io}" from activate to reset
+ * ({@link NetIoThread}); a kick on either queue only wakes it. The control queue runs on the caller of
+ * {@link #queueNotified} (the transport's notify thread), one command drain at a time.
  */
 public final class VirtioNet implements VirtioDevice, AutoCloseable {
     /** Virtio device ID of a network card. */
@@ -58,15 +59,13 @@ public final class VirtioNet implements VirtioDevice, AutoCloseable {
     private final AtomicReference<RxFilter> filter = new AtomicReference<>(RxFilter.initial());
     private final NetCounters counters = new NetCounters();
     private final RateLimitedLog log;
-    private final Transmitter transmitter;
     private final ControlHandler control;
-    /** Serialises transmit, control, activate and reset: reset waits for a drain in progress. */
+    /** Serialises control, activate and reset: reset waits for a control drain in progress. */
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Active active;
 
     /** What one activation serves; null fields are queues the driver left disabled. */
-    private record Active(long negotiated, DeviceQueue transmit, DeviceQueue controlQueue, Receiver receiver,
-                          HostOffloads hostOffloads, VirtioContext context) {
+    private record Active(long negotiated, DeviceQueue controlQueue, NetIoThread io, VirtioContext context) {
     }
 
     public VirtioNet(String id, NetBackend backend, byte[] mac, int mtu) {
@@ -78,7 +77,6 @@ public final class VirtioNet implements VirtioDevice, AutoCloseable {
         }
         this.config = new NetConfigSpace(initialMac, mtu);
         this.log = new RateLimitedLog(LOG, id, LOG_INTERVAL);
-        this.transmitter = new Transmitter(backend, counters, log);
         this.control = new ControlHandler(config, filter, log);
     }
 
@@ -116,10 +114,10 @@ public final class VirtioNet implements VirtioDevice, AutoCloseable {
         }
     }
 
-    /** Whether a receive thread is running (between activate and reset, unless the backend failed). */
+    /** Whether frames reach the guest: the I/O thread runs (from activate to reset) and the backend has not failed. */
     public boolean receiving() {
         Active current = active;
-        return current != null && current.receiver() != null && current.receiver().isAlive();
+        return current != null && current.io() != null && current.io().receiving();
     }
 
     @Override
@@ -180,12 +178,12 @@ public final class VirtioNet implements VirtioDevice, AutoCloseable {
                         + "; frames needing them are dropped");
             }
             DeviceQueue receiveQueue = queue(queues, RECEIVEQ);
-            Receiver receiver = receiveQueue == null ? null : new Receiver(id + "-rx", backend, receiveQueue,
-                    context, negotiated, counters, log, () -> setLinkUp(false));
-            active = new Active(negotiated, queue(queues, TRANSMITQ), queue(queues, CONTROLQ), receiver,
-                    HostOffloads.negotiated(negotiated), context);
-            if (receiver != null) {
-                receiver.start();
+            DeviceQueue transmitQueue = queue(queues, TRANSMITQ);
+            NetIoThread io = receiveQueue == null && transmitQueue == null ? null : new NetIoThread(id + "-io",
+                    backend, receiveQueue, transmitQueue, context, negotiated, counters, log, () -> setLinkUp(false));
+            active = new Active(negotiated, queue(queues, CONTROLQ), io, context);
+            if (io != null) {
+                io.start();
             }
         } finally {
             lock.unlock();
@@ -203,26 +201,21 @@ public final class VirtioNet implements VirtioDevice, AutoCloseable {
             return;
         }
         switch (queue) {
-            case RECEIVEQ -> {
-                if (current.receiver() != null) {
-                    current.receiver().kick();
+            case RECEIVEQ, TRANSMITQ -> {
+                if (current.io() != null) {
+                    current.io().kick();
                 }
             }
-            case TRANSMITQ, CONTROLQ -> drainUnderLock(queue);
+            case CONTROLQ -> drainControl();
             default -> log.warn(() -> "kick for queue " + queue + ", which does not exist");
         }
     }
 
-    private void drainUnderLock(int queue) {
+    private void drainControl() {
         lock.lock();
         try {
             Active current = active;
-            if (current == null) {
-                return;
-            }
-            if (queue == TRANSMITQ && current.transmit() != null) {
-                transmitter.drain(current.transmit(), current.context(), current.hostOffloads());
-            } else if (queue == CONTROLQ && current.controlQueue() != null) {
+            if (current != null && current.controlQueue() != null) {
                 control.drain(current.controlQueue(), current.context(), current.negotiated());
             }
         } finally {
@@ -230,7 +223,7 @@ public final class VirtioNet implements VirtioDevice, AutoCloseable {
         }
     }
 
-    /** Stops the receive thread, waits for a transmit or control drain in progress, and forgets the queues. */
+    /** Stops the I/O thread, waits for a control drain in progress, and forgets the queues. */
     @Override
     public void reset() {
         lock.lock();
@@ -246,8 +239,8 @@ public final class VirtioNet implements VirtioDevice, AutoCloseable {
     private void stopActive() {
         Active current = active;
         active = null;
-        if (current != null && current.receiver() != null) {
-            current.receiver().stop();
+        if (current != null && current.io() != null) {
+            current.io().stop();
         }
     }
 

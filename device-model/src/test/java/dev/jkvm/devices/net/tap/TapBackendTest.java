@@ -65,7 +65,7 @@ class TapBackendTest {
     private static final MacAddress GUEST_MAC = MacAddress.parse("52:54:00:4a:4b:11");
     /** br0's MAC address (locally administered), fixed so the neighbour table is never flushed. */
     private static final MacAddress BRIDGE_MAC = MacAddress.parse("02:00:0a:4d:01:01");
-    /** The device's id, so its receive thread is "net0-rx". */
+    /** The device's id, so its I/O thread is "net0-io". */
     private static final String DEVICE_ID = "net0";
     /** The tap's MTU, given to the device. */
     private static final int MTU = 1500;
@@ -176,7 +176,7 @@ class TapBackendTest {
                         new long[]{TX_BUFFERS + 2 * PAGE, request.length - split}));
                 nic.net.queueNotified(VirtioNet.TRANSMITQ);
 
-                assertEquals(new DriverRing.Used(0, 0), nic.tx.nextUsed(), "the transmit chain is returned");
+                assertEquals(new DriverRing.Used(0, 0), nic.awaitTransmitted(), "the transmit chain is returned");
                 assertEquals(1, nic.net.stats().txFrames());
                 assertEquals(0, nic.net.stats().txDropped());
                 Received reply = nic.receive(frame -> Frames.etherType(frame) == Frames.ETHERTYPE_IPV4
@@ -261,13 +261,13 @@ class TapBackendTest {
     }
 
     @Test
-    void closeLeavesNoReceiveThreadNoDescriptorAndNoTap() throws Exception {
+    void closeLeavesNoIoThreadNoDescriptorAndNoTap() throws Exception {
         Map<Integer, String> before = openDescriptors();
         Map<Integer, String> opened = namespace.call(() -> {
             Map<Integer, String> during;
             try (GuestNic nic = GuestNic.open(namespace, "jkvmb4", BASE_FEATURES)) {
-                assertTrue(nic.net.receiving(), "the receive thread runs while the device is active");
-                assertTrue(receiveThreadAlive(), DEVICE_ID + "-rx is running");
+                assertTrue(nic.net.receiving(), "the I/O thread receives while the device is active");
+                assertTrue(ioThreadAlive(), DEVICE_ID + "-io is running");
                 assertTrue(namespace.linkExists("jkvmb4"));
                 during = openDescriptors();
             }
@@ -289,7 +289,7 @@ class TapBackendTest {
             }
         });
         assertEquals(List.of(), leaked, "descriptors the NIC opened are still open");
-        assertFalse(receiveThreadAlive(), DEVICE_ID + "-rx outlived close");
+        assertFalse(ioThreadAlive(), DEVICE_ID + "-io outlived close");
         assertFalse(namespace.linkExists("jkvmb4"), "the tap jkvm created is gone");
     }
 
@@ -311,9 +311,9 @@ class TapBackendTest {
         return target.equals(Tap.TUN_DEVICE) || target.equals("anon_inode:[eventfd]") || target.startsWith("socket:");
     }
 
-    private static boolean receiveThreadAlive() {
+    private static boolean ioThreadAlive() {
         return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals(DEVICE_ID + "-rx") && t.isAlive());
+                .anyMatch(t -> t.getName().equals(DEVICE_ID + "-io") && t.isAlive());
     }
 
     /** This process's descriptors and what each refers to, from /proc/self/fd. */
@@ -404,6 +404,20 @@ class TapBackendTest {
             }
         }
 
+        /** The next used transmit chain (the I/O thread sends it after the kick); fails after {@link #FRAME_WAIT}. */
+        DriverRing.Used awaitTransmitted() throws InterruptedException {
+            long deadline = System.nanoTime() + FRAME_WAIT.toNanos();
+            DriverRing.Used used;
+            while ((used = tx.nextUsed()) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the transmit chain was not returned within " + FRAME_WAIT
+                            + "; device stats " + net.stats() + ", resets " + resets);
+                }
+                Thread.sleep(1);
+            }
+            return used;
+        }
+
         /** Takes used receive buffers, giving each back, until a frame matches; fails after {@link #FRAME_WAIT}. */
         Received receive(Predicate<ByteBuffer> wanted) throws InterruptedException {
             long deadline = System.nanoTime() + FRAME_WAIT.toNanos();
@@ -431,7 +445,7 @@ class TapBackendTest {
                     + "; device stats " + net.stats() + ", resets " + resets);
         }
 
-        /** Stops the device (its receive thread) and closes the backend and its tap, then frees the test RAM. */
+        /** Stops the device (its I/O thread) and closes the backend and its tap, then frees the test RAM. */
         @Override
         public void close() throws IOException {
             try {

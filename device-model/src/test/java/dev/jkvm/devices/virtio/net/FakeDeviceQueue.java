@@ -53,6 +53,11 @@ final class FakeDeviceQueue implements DeviceQueue {
         }
     }
 
+    /** Whether the device wants kicks now (it re-armed notifications, or never disabled them). */
+    synchronized boolean notificationsEnabled() {
+        return notify;
+    }
+
     synchronized int availableCount() {
         return available.size();
     }

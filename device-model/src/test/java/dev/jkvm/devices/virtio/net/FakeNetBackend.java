@@ -28,6 +28,11 @@ final class FakeNetBackend implements NetBackend {
     private volatile boolean closed;
     /** Thrown by the next write, as a tap refusing a frame would; null for none. */
     private RuntimeException nextWriteFailure;
+    /** How many more tryWrite calls find the backend full, as a tap whose queue is full would. */
+    private int fullWrites;
+    private int refusedWrites;
+    /** The thread of every frame written, in order. */
+    private final List<String> writerThreads = new ArrayList<>();
 
     /** Queues a frame (vnet header included) for the device to read. */
     void inject(byte[] frameWithHeader) {
@@ -90,6 +95,31 @@ final class FakeNetBackend implements NetBackend {
         nextWriteFailure = failure;
     }
 
+    /** Makes the next {@code count} tryWrite calls find the backend full (they return false, nothing written). */
+    synchronized void fullFor(int count) {
+        fullWrites = count;
+    }
+
+    /** How many tryWrite calls found the backend full. */
+    synchronized int refusedWrites() {
+        return refusedWrites;
+    }
+
+    synchronized List<String> writerThreads() {
+        return List.copyOf(writerThreads);
+    }
+
+    @Override
+    public synchronized boolean tryWrite(List<MemorySegment> segments) {
+        if (fullWrites > 0) {
+            fullWrites--;
+            refusedWrites++;
+            return false;
+        }
+        write(segments);
+        return true;
+    }
+
     @Override
     public synchronized void write(List<MemorySegment> segments) {
         RuntimeException failure = nextWriteFailure;
@@ -105,6 +135,7 @@ final class FakeNetBackend implements NetBackend {
             at += (int) segment.byteSize();
         }
         written.add(frame);
+        writerThreads.add(Thread.currentThread().getName());
     }
 
     @Override

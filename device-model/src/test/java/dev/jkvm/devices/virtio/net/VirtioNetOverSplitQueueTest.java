@@ -112,6 +112,10 @@ class VirtioNetOverSplitQueueTest {
         System.arraycopy(payload, 0, expected, header.length, payload.length);
         assertEquals(1, backend.written().size());
         assertArrayEquals(expected, backend.written().getFirst());
-        assertTrue(tx.deviceWantsKick(), "notifications re-armed after the drain");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!tx.deviceWantsKick() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertTrue(tx.deviceWantsKick(), "notifications re-armed once the I/O thread is idle");
     }
 }

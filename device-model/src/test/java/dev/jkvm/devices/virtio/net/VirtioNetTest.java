@@ -57,7 +57,7 @@ class VirtioNetTest {
     @AfterEach
     void closeDevice() throws Exception {
         net.close();
-        assertFalse(rxThreadAlive(), "net0-rx outlived close()");
+        assertFalse(ioThreadAlive(), "net0-io outlived close()");
     }
 
     private void activate(long features) {
@@ -78,9 +78,32 @@ class VirtioNetTest {
         return frame(seq, size, new VirtioNetHeader(0, VirtioNetHeader.GSO_NONE, 0, 0, 0, 0, 0));
     }
 
-    private static boolean rxThreadAlive() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals("net0-rx") && t.isAlive());
+    private static boolean ioThreadAlive() {
+        return threadAlive("net0-io");
+    }
+
+    private static boolean threadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
+    /** Waits up to {@link #WAIT} for {@code condition}; false if it never held. */
+    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
+    /** Puts a {@code 12 + 60}-byte frame numbered {@code seq} into transmit chain {@code head}. */
+    private void offerTx(int head, int seq) {
+        byte[] packet = frame(seq, 12 + 60);
+        ram.write(TX_AREA + head * 0x100L, packet);
+        tx.offer(new DescriptorChain(head, List.of(new GuestBuffer(TX_AREA + head * 0x100L, packet.length)),
+                List.of()));
     }
 
     private void kickRx() {
@@ -116,13 +139,12 @@ class VirtioNetTest {
 
     @Test
     void oneDrainReturnsItsSentChainsInOnePublication() throws Exception {
-        activate(BASE);
         int chains = 5;
+        // All in the ring before the I/O thread starts, so its first look finds them together.
         for (int i = 0; i < chains; i++) {
-            byte[] packet = frame(i, 12 + 60);
-            ram.write(TX_AREA + i * 0x100L, packet);
-            tx.offer(new DescriptorChain(i, List.of(new GuestBuffer(TX_AREA + i * 0x100L, packet.length)), List.of()));
+            offerTx(i, i);
         }
+        activate(BASE);
         net.queueNotified(VirtioNet.TRANSMITQ);
 
         for (int i = 0; i < chains; i++) {
@@ -198,6 +220,68 @@ class VirtioNetTest {
         assertEquals(1, completion(tx).chain().head());
         assertEquals(1, backend.written().size());
         assertEquals(new NetStats(1, 1, 0, 0), net.stats());
+    }
+
+    // ---- one I/O thread for both directions ----
+
+    @Test
+    void transmitRunsOnTheIoThreadNotOnTheKicker() throws Exception {
+        activate(BASE);
+        assertTrue(eventually(VirtioNetTest::ioThreadAlive), "net0-io started");
+        assertFalse(threadAlive("net0-rx"), "no separate receive thread");
+        offerTx(0, 0);
+        net.queueNotified(VirtioNet.TRANSMITQ);
+        assertEquals(0, completion(tx).chain().head());
+        assertEquals(List.of("net0-io"), backend.writerThreads(), "the kick only woke the I/O thread");
+    }
+
+    @Test
+    void transmitKickWakesTheThreadWhileItWaitsForFrames() throws Exception {
+        activate(BASE);
+        rx.offerWritable(0, RX_AREA, RX_BUFFER);
+        kickRx();
+        assertTrue(eventually(() -> backend.awaitCalls() >= 1), "holding a receive buffer, it waits on the backend");
+        for (int round = 0; round < 3; round++) {
+            assertTrue(eventually(tx::notificationsEnabled), "idle: transmit notifications re-armed");
+            offerTx(round, round);
+            long start = System.nanoTime();
+            tx.kickIfWanted(() -> net.queueNotified(VirtioNet.TRANSMITQ));
+            assertEquals(round, completion(tx).chain().head());
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < 1000, "round " + round + ": the kick took " + tookMillis
+                    + " ms to reach a thread sleeping in the backend's wait");
+        }
+        backend.inject(frame(9, 12 + 60));
+        assertEquals(0, completion(rx).chain().head(), "and receive still works");
+    }
+
+    @Test
+    void aFullBackendDelaysTransmitWithoutLossOrReorderWhileReceiveGoesOn() throws Exception {
+        int refusals = 500;
+        backend.fullFor(refusals);
+        activate(BASE);
+        for (int i = 0; i < 3; i++) {
+            offerTx(i, i);
+        }
+        net.queueNotified(VirtioNet.TRANSMITQ);
+        assertTrue(eventually(() -> backend.refusedWrites() >= 5), "the thread offers the frame again");
+        assertFalse(tx.notificationsEnabled(), "no kicks wanted while a frame waits for room");
+        rx.offerWritable(0, RX_AREA, RX_BUFFER);
+        kickRx();
+        backend.inject(frame(7, 12 + 60));
+        assertEquals(0, completion(rx).chain().head(), "receive is served while transmit waits for room");
+        assertTrue(backend.refusedWrites() < refusals, "received before the backend had room again");
+
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i, completion(tx).chain().head(), "returned in ring order once the backend took them");
+        }
+        assertEquals(refusals, backend.refusedWrites());
+        assertEquals(3, backend.written().size());
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(frame(i, 12 + 60), backend.written().get(i), "frame " + i + " sent once, in order");
+        }
+        assertEquals(new NetStats(3, 0, 1, 0), net.stats());
+        assertTrue(eventually(tx::notificationsEnabled), "idle again: transmit notifications re-armed");
     }
 
     // ---- receive ----
@@ -507,12 +591,12 @@ class VirtioNetTest {
             while (backend.awaitCalls() <= round && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertTrue(rxThreadAlive(), "round " + round + ": net0-rx runs while active");
+            assertTrue(ioThreadAlive(), "round " + round + ": net0-io runs while active");
             assertTrue(net.receiving());
             long start = System.nanoTime();
             net.reset();
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
-            assertFalse(rxThreadAlive(), "round " + round + ": net0-rx still alive after reset");
+            assertFalse(ioThreadAlive(), "round " + round + ": net0-io still alive after reset");
             assertFalse(net.receiving());
             assertTrue(tookMillis < 1000, "reset waited " + tookMillis + " ms: the wakeup did not reach the thread");
         }
@@ -535,7 +619,7 @@ class VirtioNetTest {
         activate(BASE);
         net.close();
         assertTrue(backend.closed());
-        assertFalse(rxThreadAlive());
+        assertFalse(ioThreadAlive());
     }
 
     @Test
