@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.blk;
 
+import dev.jkvm.devices.virtio.RateLimitedLog;
 import dev.jkvm.devices.block.BlockBackend;
 import dev.jkvm.devices.block.BlockDeviceException;
 import dev.jkvm.devices.memory.GuestMemoryException;
@@ -51,14 +52,14 @@ final class RequestProcessor {
         try {
             BlkRequest request = parser.parse(chain, chain.writableLength() - 1, ram, negotiated);
             if (request instanceof BlkRequest.Unsupported(int type, String why)) {
-                log.log(id + ": request at head " + chain.head() + ": " + why + ": UNSUPP");
+                log.warn(id + ": request at head " + chain.head() + ": " + why + ": UNSUPP");
                 status = VirtioBlk.S_UNSUPP;
             } else {
                 written = execute(request, ram);
                 status = VirtioBlk.S_OK;
             }
         } catch (BadRequestException | GuestMemoryException | BlockDeviceException e) {
-            log.log(id + ": request at head " + chain.head() + ": " + e.getMessage() + ": IOERR");
+            log.warn(id + ": request at head " + chain.head() + ": " + e.getMessage() + ": IOERR");
             status = VirtioBlk.S_IOERR;
             written = 0;
         }

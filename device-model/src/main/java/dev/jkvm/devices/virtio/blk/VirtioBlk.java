@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.blk;
 
+import dev.jkvm.devices.virtio.RateLimitedLog;
 import dev.jkvm.devices.block.BlockBackend;
 import dev.jkvm.devices.virtio.VirtioContext;
 import dev.jkvm.devices.virtio.VirtioDevice;
@@ -212,7 +213,7 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
     /** Every field is read-only without VIRTIO_BLK_F_CONFIG_WCE, which jkvm does not offer: writes are dropped. */
     @Override
     public void writeConfig(int offset, int size, long value) {
-        log.log(id + ": ignored config write of " + size + " bytes at " + offset + " (value 0x"
+        log.warn(id + ": ignored config write of " + size + " bytes at " + offset + " (value 0x"
                 + Long.toHexString(value) + ")");
     }
 
@@ -329,7 +330,7 @@ public final class VirtioBlk implements VirtioDevice, AutoCloseable {
     /** The driver broke the protocol: stop popping and have the transport ask for a reset. */
     private void fail(Session current, String why) {
         current.stopped = true;
-        log.log(id + ": " + why + ": device needs reset");
+        log.warn(id + ": " + why + ": device needs reset");
         current.context.needsReset(id + ": " + why);
     }
 

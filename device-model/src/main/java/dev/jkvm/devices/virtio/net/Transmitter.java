@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.net;
 
+import dev.jkvm.devices.virtio.RateLimitedLog;
 import dev.jkvm.devices.memory.GuestMemoryException;
 import dev.jkvm.devices.virtio.VirtioContext;
 import dev.jkvm.devices.virtio.queue.DescriptorChain;

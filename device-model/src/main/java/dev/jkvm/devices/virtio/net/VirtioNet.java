@@ -1,11 +1,11 @@
 package dev.jkvm.devices.virtio.net;
 
+import dev.jkvm.devices.virtio.RateLimitedLog;
 import dev.jkvm.devices.virtio.VirtioContext;
 import dev.jkvm.devices.virtio.VirtioDevice;
 import dev.jkvm.devices.virtio.queue.DeviceQueue;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,8 +49,6 @@ public final class VirtioNet implements VirtioDevice, AutoCloseable {
     /** Name of the logger for dropped frames, refused commands and backend failures. */
     public static final String LOGGER_NAME = VirtioNet.class.getPackageName();
     private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
-    /** At most one warning per device per interval. */
-    private static final Duration LOG_INTERVAL = Duration.ofSeconds(1);
 
     private final String id;
     private final NetBackend backend;
@@ -76,7 +74,7 @@ public final class VirtioNet implements VirtioDevice, AutoCloseable {
             throw new IllegalArgumentException(id + ": MTU " + mtu + " is outside " + MIN_MTU + ".." + MAX_MTU);
         }
         this.config = new NetConfigSpace(initialMac, mtu);
-        this.log = new RateLimitedLog(LOG, id, LOG_INTERVAL);
+        this.log = RateLimitedLog.warnings(LOG, id);
         this.control = new ControlHandler(config, filter, log);
     }
 

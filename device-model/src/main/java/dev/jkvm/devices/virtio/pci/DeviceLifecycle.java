@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.pci;
 
+import dev.jkvm.devices.virtio.RateLimitedLog;
 import dev.jkvm.devices.memory.GuestRam;
 import dev.jkvm.devices.virtio.VirtioContext;
 import dev.jkvm.devices.virtio.VirtioDevice;

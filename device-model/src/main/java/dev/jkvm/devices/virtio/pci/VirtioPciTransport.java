@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.pci;
 
+import dev.jkvm.devices.virtio.RateLimitedLog;
 import static dev.jkvm.devices.virtio.pci.VirtioPciLayout.*;
 
 import dev.jkvm.devices.bus.BusDevice;
@@ -112,7 +113,7 @@ public final class VirtioPciTransport implements PciDevice, AutoCloseable {
             this.pciCfgWindow = new PciCfgWindow(config, bars);
 
             VirtioInterrupts interrupts = new VirtioInterrupts(msix, config, queueCount);
-            this.lifecycle = new DeviceLifecycle(device, memory, interrupts, new RateLimitedLog(name));
+            this.lifecycle = new DeviceLifecycle(device, memory, interrupts, RateLimitedLog.warnings(System.getLogger(VirtioPciTransport.class.getName()), name));
             this.commonConfig = new CommonConfig(TransportFeatures.offered(device.offeredFeatures()), maxSizes,
                     lifecycle, interrupts);
             virtioRegions.add(COMMON_CFG_OFFSET, STRUCTURE_SPAN, commonConfig)

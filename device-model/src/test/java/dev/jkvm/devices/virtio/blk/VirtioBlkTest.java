@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.blk;
 
+import dev.jkvm.devices.virtio.RateLimitedLog;
 import dev.jkvm.devices.block.CacheMode;
 import dev.jkvm.devices.block.ImageDirectories;
 import dev.jkvm.devices.block.RawImage;
@@ -377,13 +378,13 @@ class VirtioBlkTest {
         List<String> lines = new ArrayList<>();
         long[] now = {0};
         RateLimitedLog log = new RateLimitedLog(lines::add, () -> now[0]);
-        log.log("a");
-        log.log("b");
-        log.log("c");
+        log.warn("a");
+        log.warn("b");
+        log.warn("c");
         now[0] = RateLimitedLog.INTERVAL_NANOS;
-        log.log("d");
+        log.warn("d");
         now[0] += RateLimitedLog.INTERVAL_NANOS - 1;
-        log.log("e");
+        log.warn("e");
         assertEquals(List.of("a", "d (2 similar messages suppressed)"), lines);
     }
 

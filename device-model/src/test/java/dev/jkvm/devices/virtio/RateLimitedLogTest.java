@@ -1,4 +1,4 @@
-package dev.jkvm.devices.virtio.pci;
+package dev.jkvm.devices.virtio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -36,7 +36,7 @@ class RateLimitedLogTest {
 
     @Test
     void oneLinePerSecondWithTheSuppressedCount() {
-        RateLimitedLog log = new RateLimitedLog(logger, "virtio-blk0", () -> now);
+        RateLimitedLog log = RateLimitedLog.warnings(logger, "virtio-blk0", () -> now);
         log.warn("first");
         log.warn("second");
         now += RateLimitedLog.INTERVAL_NANOS - 1;
@@ -48,7 +48,7 @@ class RateLimitedLogTest {
         log.warn("sixth");
         assertEquals(List.of(
                 "WARNING virtio-blk0: first",
-                "WARNING virtio-blk0: fourth (2 similar lines suppressed)",
-                "WARNING virtio-blk0: sixth (1 similar lines suppressed)"), lines);
+                "WARNING virtio-blk0: fourth (2 similar messages suppressed)",
+                "WARNING virtio-blk0: sixth (1 similar messages suppressed)"), lines);
     }
 }
