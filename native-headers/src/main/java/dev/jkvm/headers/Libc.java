@@ -417,6 +417,29 @@ public final class Libc {
         }
     }
 
+    /**
+     * The hot-path read (an eventfd drained by an I/O thread): the count read, or {@code -errno}. Allocates nothing;
+     * {@code callState} comes from {@link #allocateCallState} and is used by this thread only.
+     */
+    public static long readNoThrow(int fd, MemorySegment buf, MemorySegment callState) {
+        try {
+            long count = (long) READ.invokeExact(callState, fd, buf, buf.byteSize());
+            return count < 0 ? -(int) ERRNO.get(callState, 0L) : count;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The hot-path write (an eventfd signalled by an I/O thread): as {@link #readNoThrow}. */
+    public static long writeNoThrow(int fd, MemorySegment buf, MemorySegment callState) {
+        try {
+            long count = (long) WRITE.invokeExact(callState, fd, buf, buf.byteSize());
+            return count < 0 ? -(int) ERRNO.get(callState, 0L) : count;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** Reads up to {@code buf.byteSize()} bytes at a file offset; returns the count read. */
     public static long pread(int fd, MemorySegment buf, long offset) {
         try (Arena arena = Arena.ofConfined()) {
@@ -541,6 +564,20 @@ public final class Libc {
                         errno(state));
             }
             return ready;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * The hot-path poll (an I/O thread's wait): how many {@link PollFd} structs have events, or {@code -errno}
+     * (EINTR when a signal interrupted it). Allocates nothing; {@code callState} as for {@link #readNoThrow}.
+     */
+    public static int pollNoThrow(MemorySegment pollfds, int nfds, int timeoutMillis, MemorySegment callState) {
+        requireArray("poll", pollfds, nfds, PollFd.LAYOUT.byteSize());
+        try {
+            int ready = (int) POLL.invokeExact(callState, pollfds, (long) nfds, timeoutMillis);
+            return ready < 0 ? -(int) ERRNO.get(callState, 0L) : ready;
         } catch (Throwable t) {
             throw rethrow(t);
         }

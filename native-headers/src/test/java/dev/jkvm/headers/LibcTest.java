@@ -66,6 +66,31 @@ class LibcTest {
     }
 
     @Test
+    void noThrowEventfdCallsReturnMinusErrno() {
+        int fd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Libc.allocateCallState(arena);
+            MemorySegment counter = arena.allocate(EVENTFD_COUNTER);
+            MemorySegment pollfd = arena.allocate(PollFd.LAYOUT);
+            PollFd.FD.set(pollfd, 0L, fd);
+            PollFd.EVENTS.set(pollfd, 0L, (short) Libc.POLLIN);
+            assertEquals(-Errno.EAGAIN, Libc.readNoThrow(fd, counter, state), "an empty eventfd");
+            assertEquals(0, Libc.pollNoThrow(pollfd, 1, 0, state));
+            counter.set(JAVA_LONG, 0, 3);
+            assertEquals(Long.BYTES, Libc.writeNoThrow(fd, counter, state));
+            assertEquals(1, Libc.pollNoThrow(pollfd, 1, 1000, state));
+            counter.set(JAVA_LONG, 0, 0);
+            assertEquals(Long.BYTES, Libc.readNoThrow(fd, counter, state));
+            assertEquals(3, counter.get(JAVA_LONG, 0));
+            assertEquals(-Errno.EBADF, Libc.writeNoThrow(-1, counter, state));
+            PollFd.FD.set(pollfd, 0L, -1);
+            assertEquals(0, Libc.pollNoThrow(pollfd, 1, 0, state), "poll skips a negative descriptor");
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    @Test
     void epollDeliversTheRegisteredData() {
         int epfd = Libc.epollCreate1(Libc.EPOLL_CLOEXEC);
         int fd = Libc.eventfd(0, Libc.EFD_CLOEXEC);

@@ -3,6 +3,7 @@ package dev.jkvm.devices.virtio;
 import dev.jkvm.devices.virtio.queue.DeviceQueue;
 
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * A virtio device type (block, net, …) as the transport drives it (virtio 1.2 §2 and §5). It never sees PCI:
@@ -36,6 +37,17 @@ public interface VirtioDevice {
 
     /** The driver made buffers available on {@code queue}; called on an I/O thread, never a vCPU thread. */
     void queueNotified(int queue);
+
+    /**
+     * An eventfd the device's own I/O thread waits on, which the VMM may have the guest's notifications of
+     * {@code queue} signal directly (KVM ioeventfd) instead of calling {@link #queueNotified}: one thread hop less
+     * per kick. A signal there must do what {@link #queueNotified} would, whenever it comes (before DRIVER_OK and
+     * after a reset too). Empty by default: the transport calls {@link #queueNotified}. The descriptor must stay
+     * open as long as the device does.
+     */
+    default OptionalInt queueSignalFd(int queue) {
+        return OptionalInt.empty();
+    }
 
     /**
      * The driver reset the device (or the VMM is shutting down): stop popping, wait for requests in flight to

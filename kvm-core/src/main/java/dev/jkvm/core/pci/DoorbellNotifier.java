@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * eventfd inside KVM (no exit to user space), and one epoll thread per machine, {@value #THREAD_NAME}, turns each
  * signal into {@link Doorbell#ring()}. So device notification code never runs on a vCPU thread. A ring that throws
  * is logged and the thread goes on; writes KVM does not match (another width) still exit to the BAR's handler.
+ *
+ * <p>A doorbell that names a {@link Doorbell#signalFd} gets its ioeventfd on that descriptor instead: KVM signals the
+ * device's own eventfd, which its I/O thread sleeps on, so a kick wakes that thread with no hop through this one. The
+ * descriptor stays the device's; this class only assigns and deassigns the ioeventfd.
  */
 public final class DoorbellNotifier implements AutoCloseable {
     /** Name of the epoll thread. */
@@ -75,11 +79,14 @@ public final class DoorbellNotifier implements AutoCloseable {
         if (closed) {
             return Optional.empty();
         }
-        EventFd eventFd = EventFd.create();
+        EventFd eventFd = doorbell.signalFd().isPresent() ? null : EventFd.create();
+        int fd = eventFd == null ? doorbell.signalFd().getAsInt() : eventFd.fd();
         try {
-            vm.ioeventfd(address, doorbell.length(), eventFd.fd(), mmio);
+            vm.ioeventfd(address, doorbell.length(), fd, mmio);
         } catch (VmmException e) {
-            eventFd.close();
+            if (eventFd != null) {
+                eventFd.close();
+            }
             if (refusalLogged.compareAndSet(false, true)) {
                 LOG.log(System.Logger.Level.WARNING, () -> doorbell.name() + ": " + e.getMessage()
                         + "; its kicks will exit to the BAR handler instead (logged once per machine)");
@@ -87,13 +94,15 @@ public final class DoorbellNotifier implements AutoCloseable {
             return Optional.empty();
         }
         long token = nextToken.getAndIncrement();
-        Watch watch = new Watch(token, doorbell, address, mmio, eventFd);
+        Watch watch = new Watch(token, doorbell, address, mmio, fd, eventFd);
         watches.put(token, watch);
-        try {
-            Libc.epollCtl(epollFd, Libc.EPOLL_CTL_ADD, eventFd.fd(), Libc.EPOLLIN, token);
-        } catch (RuntimeException e) {
-            watch.close();
-            throw e;
+        if (eventFd != null) {
+            try {
+                Libc.epollCtl(epollFd, Libc.EPOLL_CTL_ADD, fd, Libc.EPOLLIN, token);
+            } catch (RuntimeException e) {
+                watch.close();
+                throw e;
+            }
         }
         return Optional.of(watch);
     }
@@ -162,21 +171,28 @@ public final class DoorbellNotifier implements AutoCloseable {
         }
     }
 
-    /** One doorbell served by an ioeventfd; closing it deassigns the ioeventfd and closes the eventfd. */
+    /**
+     * One doorbell served by an ioeventfd; closing it deassigns the ioeventfd and closes the eventfd, unless that is
+     * the device's own ({@link Doorbell#signalFd}).
+     */
     public final class Watch implements AutoCloseable {
         private final long token;
         private final Doorbell doorbell;
         private final long address;
         private final boolean mmio;
+        /** The descriptor KVM signals. */
+        private final int fd;
+        /** The eventfd this notifier made and polls, or null when KVM signals the device's own. */
         private final EventFd eventFd;
         private boolean ringFailureLogged;
         private boolean closed;
 
-        private Watch(long token, Doorbell doorbell, long address, boolean mmio, EventFd eventFd) {
+        private Watch(long token, Doorbell doorbell, long address, boolean mmio, int fd, EventFd eventFd) {
             this.token = token;
             this.doorbell = doorbell;
             this.address = address;
             this.mmio = mmio;
+            this.fd = fd;
             this.eventFd = eventFd;
         }
 
@@ -191,6 +207,11 @@ public final class DoorbellNotifier implements AutoCloseable {
 
         public boolean mmio() {
             return mmio;
+        }
+
+        /** Whether KVM signals the device's own eventfd, so this notifier's thread never sees these kicks. */
+        public boolean direct() {
+            return eventFd == null;
         }
 
         /** On the notify thread: takes the pending signals and rings once for all of them. */
@@ -216,9 +237,13 @@ public final class DoorbellNotifier implements AutoCloseable {
             }
             closed = true;
             watches.remove(token);
+            if (eventFd == null) {
+                vm.ioeventfdDeassign(address, doorbell.length(), fd, mmio);
+                return;
+            }
             try {
-                vm.ioeventfdDeassign(address, doorbell.length(), eventFd.fd(), mmio);
-                Libc.epollCtl(epollFd, Libc.EPOLL_CTL_DEL, eventFd.fd(), 0, token);
+                vm.ioeventfdDeassign(address, doorbell.length(), fd, mmio);
+                Libc.epollCtl(epollFd, Libc.EPOLL_CTL_DEL, fd, 0, token);
             } finally {
                 eventFd.close();
             }
@@ -226,7 +251,8 @@ public final class DoorbellNotifier implements AutoCloseable {
 
         @Override
         public String toString() {
-            return String.format("%s at %s 0x%x (%s)", doorbell.name(), mmio ? "MMIO" : "port", address, eventFd);
+            return String.format("%s at %s 0x%x (%s)", doorbell.name(), mmio ? "MMIO" : "port", address,
+                    eventFd == null ? "the device's eventfd " + fd : eventFd);
         }
     }
 }

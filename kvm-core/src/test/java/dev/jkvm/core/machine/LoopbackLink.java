@@ -98,6 +98,26 @@ final class LoopbackLink implements NetBackend {
     }
 
     @Override
+    public void awaitWakeup(Duration timeout) throws java.io.InterruptedIOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (!wakeup) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, remaining);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted waiting for a wakeup");
+                }
+            }
+            wakeup = false;
+        }
+    }
+
+    @Override
     public void wakeup() {
         synchronized (lock) {
             wakeup = true;

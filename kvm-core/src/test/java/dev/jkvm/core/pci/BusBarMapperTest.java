@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +117,41 @@ class BusBarMapperTest {
                     + " nothing");
             assertFalse(rings.rung.tryAcquire(100, TimeUnit.MILLISECONDS), "and rings nothing");
             mapper.unmap(bar);
+        }
+    }
+
+    @Test
+    void aDoorbellWithItsOwnEventfdIsSignalledByKvmWithNoHopThroughTheNotifyThread() throws Exception {
+        IoBus ports = new IoBus("port I/O");
+        IoBus mmio = new IoBus("MMIO");
+        Registers registers = new Registers();
+        Rings rings = new Rings();
+        try (EventFd devices = EventFd.create()) {
+            PciBar bar = new PciBar(4, PciBarKind.MEMORY64, BAR_SIZE, true, registers, List.of(new Doorbell(
+                    DOORBELL_OFFSET, 2, "direct queue", rings::ring, OptionalInt.of(devices.fd()))));
+            try (RealModeGuest guest = RealModeGuest.create(false);
+                 DoorbellNotifier notifier = new DoorbellNotifier(guest.vm)) {
+                BusBarMapper mapper = new BusBarMapper("direct-dev", ports, mmio, notifier);
+                mapper.map(bar, 0x2_0000);
+                assertTrue(notifier.watches().getFirst().direct());
+
+                kick(guest, ports, mmio, 0x2_0000);
+                assertEquals(1, devices.drain(), "KVM signalled the device's eventfd for the kick");
+                assertEquals(List.of("3000/1=2", "10/4=deadbeef"), registers.writes,
+                        "the kick never reached the handler; the other writes did");
+                assertFalse(rings.rung.tryAcquire(100, TimeUnit.MILLISECONDS), "the notify thread rang nothing");
+
+                mapper.map(bar, 0x3_0000);
+                kick(guest, ports, mmio, 0x3_0000);
+                assertEquals(1, devices.drain(), "the ioeventfd followed the BAR");
+                mapper.unmap(bar);
+                assertTrue(notifier.watches().isEmpty());
+                kick(guest, ports, mmio, 0x3_0000);
+                assertEquals(0, devices.drain(), "unmapped: the kick signals nothing");
+            }
+            devices.signal();
+            assertEquals(1, devices.drain(), "the notifier left the device's eventfd open");
+            assertTrue(rings.threads.isEmpty());
         }
     }
 

@@ -14,6 +14,7 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.jkvm.headers.net.NetConstants.TUN_F_CSUM;
@@ -31,8 +32,8 @@ import static dev.jkvm.headers.net.NetConstants.TUN_F_UFO;
  * so it ends a wait at once from any thread, and one written while nobody waits is kept (in the eventfd's counter)
  * for the next wait. Transmit gathers the guest's buffers with one {@code writev} through a preallocated iovec
  * array; {@link #tryWrite} waits for a full tap only briefly, so the device's I/O thread goes on receiving. The
- * per-frame paths use only the native memory allocated here (a {@code poll} call aside, whose {@code Libc} binding
- * allocates its errno capture).
+ * per-frame paths and the waits use only the native memory allocated here. The eventfd is also {@link #wakeupFd},
+ * which the VMM may have KVM signal for the guest's kicks.
  *
  * <p>Threads as {@link NetBackend} says: {@link #read}, {@link #awaitReadable}, {@link #tryWrite} and
  * {@link #write} on the device's one I/O thread (writes are also safe from others), {@link #wakeup} anywhere. The
@@ -51,10 +52,10 @@ public final class TapBackend implements NetBackend {
     static final int BOUNCE_BYTES = 69_632;
     /** The eventfd counter increment one {@link #wakeup} writes. */
     private static final long WAKEUP_INCREMENT = 1;
+    /** Index of the wakeup eventfd in {@link #pollFds}: first, so a wait for wakeups alone polls one entry. */
+    private static final int POLL_WAKEUP = 0;
     /** Index of the tap in {@link #pollFds}. */
-    private static final int POLL_TAP = 0;
-    /** Index of the wakeup eventfd in {@link #pollFds}. */
-    private static final int POLL_WAKEUP = 1;
+    private static final int POLL_TAP = 1;
     /** Descriptors in {@link #pollFds}. */
     private static final int POLL_COUNT = 2;
     /** Longest wait one poll call can express (its timeout is an int of milliseconds). */
@@ -75,7 +76,7 @@ public final class TapBackend implements NetBackend {
     private final MemorySegment pollFds;
     /** One iovec pointed at the caller's frame buffer by each read. */
     private final MemorySegment readVector;
-    /** errno capture of the I/O thread's readv. */
+    /** errno capture of the I/O thread's readv, poll and eventfd drain. */
     private final MemorySegment readCallState;
     /** Where the I/O thread drains the eventfd counter (a u64, what eventfd reads and writes move). */
     private final MemorySegment drainedCounter;
@@ -90,6 +91,8 @@ public final class TapBackend implements NetBackend {
     private final Object wakeupLock = new Object();
     /** The increment wakeup writes; never changed after construction. */
     private final MemorySegment wakeupIncrement;
+    /** errno capture of wakeup's write, under {@link #wakeupLock}. */
+    private final MemorySegment wakeupCallState;
     /** Set by close, under {@link #wakeupLock}. */
     private boolean closed;
 
@@ -111,6 +114,7 @@ public final class TapBackend implements NetBackend {
         writeCallState = Libc.allocateCallState(arena);
         bounce = arena.allocate(BOUNCE_BYTES, Long.BYTES);
         wakeupIncrement = arena.allocateFrom(ValueLayout.JAVA_LONG, WAKEUP_INCREMENT);
+        wakeupCallState = Libc.allocateCallState(arena);
     }
 
     /** The tap this backend serves. */
@@ -243,37 +247,49 @@ public final class TapBackend implements NetBackend {
      */
     @Override
     public boolean awaitReadable(Duration timeout) {
-        for (int i = 0; i < POLL_COUNT; i++) {
+        return await(POLL_COUNT, timeout) && revents(POLL_TAP) != 0;
+    }
+
+    /** Polls the wakeup eventfd alone, and consumes the wakeup. */
+    @Override
+    public void awaitWakeup(Duration timeout) {
+        await(POLL_WAKEUP + 1, timeout);
+    }
+
+    /** The eventfd {@link #wakeup} writes; the guest's kicks may signal it directly. */
+    @Override
+    public OptionalInt wakeupFd() {
+        return OptionalInt.of(wakeupFd);
+    }
+
+    /**
+     * Polls the first {@code count} of {@link #pollFds}; true when one of them (other than a wakeup, which is drained)
+     * has events. Allocates nothing.
+     */
+    private boolean await(int count, Duration timeout) {
+        for (int i = 0; i < count; i++) {
             PollFd.EVENTS.set(pollFds, pollFdOffset(i), (short) Libc.POLLIN);
             PollFd.REVENTS.set(pollFds, pollFdOffset(i), (short) 0);
         }
-        int ready;
-        try {
-            ready = Libc.poll(pollFds, POLL_COUNT, timeoutMillis(timeout));
-        } catch (NativeException e) {
-            if (e.errno() == Errno.EINTR) {
-                return false;
-            }
-            throw e;
-        }
-        if (ready == 0) {
+        int ready = Libc.pollNoThrow(pollFds, count, timeoutMillis(timeout), readCallState);
+        if (ready == -Errno.EINTR || ready == 0) {
             return false;
+        }
+        if (ready < 0) {
+            throw new NativeException("poll(" + tap.name() + " and its wakeup eventfd)", -ready);
         }
         if (revents(POLL_WAKEUP) != 0) {
             drainWakeups();
             return false;
         }
-        return revents(POLL_TAP) != 0;
+        return true;
     }
 
     private void drainWakeups() {
-        try {
-            Libc.read(wakeupFd, drainedCounter);
-        } catch (NativeException e) {
-            // EAGAIN: the counter is already zero, which is all a drain wants.
-            if (e.errno() != Errno.EAGAIN) {
-                throw e;
-            }
+        long result = Libc.readNoThrow(wakeupFd, drainedCounter, readCallState);
+        // EAGAIN: the counter is already zero, which is all a drain wants.
+        if (result < 0 && result != -Errno.EAGAIN) {
+            throw new NativeException("read(wakeup eventfd " + wakeupFd + ")", (int) -result);
         }
     }
 
@@ -284,13 +300,10 @@ public final class TapBackend implements NetBackend {
             if (closed) {
                 return;
             }
-            try {
-                Libc.write(wakeupFd, wakeupIncrement);
-            } catch (NativeException e) {
-                // EAGAIN: the counter is at its maximum, so a wakeup is pending anyway.
-                if (e.errno() != Errno.EAGAIN) {
-                    throw e;
-                }
+            long result = Libc.writeNoThrow(wakeupFd, wakeupIncrement, wakeupCallState);
+            // EAGAIN: the counter is at its maximum, so a wakeup is pending anyway.
+            if (result < 0 && result != -Errno.EAGAIN) {
+                throw new NativeException("write(wakeup eventfd " + wakeupFd + ")", (int) -result);
             }
         }
     }

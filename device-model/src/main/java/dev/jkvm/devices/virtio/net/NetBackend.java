@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * What virtio-net needs from the host side of the link (a tap opened with IFF_VNET_HDR and TUNSETVNETHDRSZ 12):
  * every frame in either direction starts with a 12-byte virtio_net_hdr_v1 ({@link VirtioNetHeader}).
  *
- * <p>Threads: {@link #awaitReadable}, {@link #read}, {@link #tryWrite} and {@link #write} are called only by the
- * device's I/O thread (one per NIC, serving both directions); {@link #setOffloads} by the thread activating the
- * device, before the I/O thread starts; {@link #wakeup} from any thread.
+ * <p>Threads: {@link #awaitReadable}, {@link #awaitWakeup}, {@link #read}, {@link #tryWrite} and {@link #write} are
+ * called only by the device's I/O thread (one per NIC, serving both directions); {@link #setOffloads} by the thread
+ * activating the device, before the I/O thread starts; {@link #wakeup} from any thread.
  */
 public interface NetBackend extends AutoCloseable {
     /**
@@ -51,11 +52,25 @@ public interface NetBackend extends AutoCloseable {
     boolean awaitReadable(Duration timeout) throws IOException;
 
     /**
-     * Makes a thread blocked in {@link #awaitReadable} return false promptly; when none is blocked, the next call
+     * Blocks until {@link #wakeup} is called or {@code timeout} passes, whatever frames arrive meanwhile: the device
+     * waits here while it has no receive buffers, so frames it cannot take do not wake it.
+     */
+    void awaitWakeup(Duration timeout) throws IOException;
+
+    /**
+     * Makes a thread blocked in {@link #awaitReadable} or {@link #awaitWakeup} return promptly; when none is blocked, the next call
      * returns at once instead (as an eventfd would). The device's I/O thread waits here while it holds receive
      * buffers, so this is how a guest's kick (and a stop) reaches it.
      */
     void wakeup();
+
+    /**
+     * The eventfd behind {@link #wakeup}, if the backend waits on one: a signal on it (from any thread or the
+     * kernel, e.g. a KVM ioeventfd for the guest's kicks) is a wakeup. It stays open until {@link #close}.
+     */
+    default OptionalInt wakeupFd() {
+        return OptionalInt.empty();
+    }
 
     @Override
     void close() throws IOException;

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One activation's I/O thread "{@code <id>-io}", serving the receiveq and the transmitq together, as QEMU's main
@@ -20,9 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The loop takes a batch of frames from the backend while the receive ring has buffers, then a batch of
  * transmit chains, and repeats while either had more. Transmit notifications stay off while it runs, so a busy
  * device is never kicked. Only when both sides are out of work does it re-arm them (looping again when chains
- * raced the re-arm, §2.7.10) and sleep: in the backend's wait (frames or a {@link NetBackend#wakeup}) when it
- * holds receive buffers, parked otherwise, since frames it cannot take must not wake it. {@link #kick} reaches it in
- * either sleep, and costs no system call while it is awake.
+ * raced the re-arm, §2.7.10) and sleep in the backend: until a frame or a {@link NetBackend#wakeup} when it holds
+ * receive buffers, until a wakeup alone otherwise, since frames it cannot take must not wake it. {@link #kick}
+ * reaches it there, and costs no system call while it is awake; with a backend that has a wakeup eventfd the
+ * guest's kicks may signal it directly ({@link VirtioNet#queueSignalFd}), which the loop treats the same way.
  */
 final class NetIoThread {
     /** Longest one sleep lasts before the loop looks at the rings and its stop flag again (kicks are the fast path). */
@@ -31,15 +31,6 @@ final class NetIoThread {
     static final Duration BACKEND_FULL_RETRY = Duration.ofMillis(1);
     /** Longest {@link #stop} waits for the thread. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
-
-    /** Where the thread sleeps, so a kick wakes it with the one call that reaches it there. */
-    private enum Sleep {
-        AWAKE,
-        /** In {@link NetBackend#awaitReadable}: a {@link NetBackend#wakeup} ends it. */
-        IN_BACKEND,
-        /** In {@link LockSupport#parkNanos}: an unpark ends it. */
-        PARKED
-    }
 
     private final NetBackend backend;
     private final DeviceQueue receiveQueue;
@@ -54,8 +45,11 @@ final class NetIoThread {
     private volatile boolean running = true;
     /** A kick came since the thread last looked at the rings. */
     private final AtomicBoolean kicked = new AtomicBoolean();
-    /** Written by the thread before it checks {@link #kicked}, read by kickers after they set it (no lost wake-up). */
-    private volatile Sleep sleep = Sleep.AWAKE;
+    /**
+     * The thread is in (or about to enter) the backend's wait: written before it checks {@link #kicked}, read by
+     * kickers after they set it, so no wake-up is lost.
+     */
+    private volatile boolean sleeping;
     /** Set when the backend failed and receive ended; transmit goes on. */
     private volatile boolean receiveStopped;
 
@@ -84,12 +78,9 @@ final class NetIoThread {
     /** The driver made buffers available on either queue. */
     void kick() {
         kicked.set(true);
-        switch (sleep) {
-            case IN_BACKEND -> backend.wakeup();
-            case PARKED -> LockSupport.unpark(thread);
-            case AWAKE -> {
-                // The thread reads kicked before it sleeps, and looks at the rings again after.
-            }
+        // Awake, the thread reads kicked before it sleeps, and looks at the rings again after.
+        if (sleeping) {
+            backend.wakeup();
         }
     }
 
@@ -101,7 +92,6 @@ final class NetIoThread {
         running = false;
         kicked.set(true);
         backend.wakeup();
-        LockSupport.unpark(thread);
         if (Thread.currentThread() == thread) {
             return;
         }
@@ -133,21 +123,7 @@ final class NetIoThread {
                 transmitQueue.disableNotifications();
             }
             while (running) {
-                Receiver.State rx = receiver == null ? Receiver.State.STOPPED : serve(receiver);
-                Transmitter.State tx = transmitter == null ? Transmitter.State.IDLE : serve(transmitter);
-                if (!running || rx == Receiver.State.BUSY || tx == Transmitter.State.BUSY) {
-                    continue;
-                }
-                boolean rearmed = tx == Transmitter.State.IDLE && transmitQueue != null;
-                if (rearmed && transmitQueue.enableNotifications()) {
-                    transmitQueue.disableNotifications();
-                    continue;
-                }
-                sleep(receiver, rx == Receiver.State.NEEDS_FRAMES,
-                        tx == Transmitter.State.BACKEND_FULL ? BACKEND_FULL_RETRY : IDLE_WAIT);
-                if (rearmed) {
-                    transmitQueue.disableNotifications();
-                }
+                step(receiver, transmitter);
             }
         } catch (RingFailure e) {
             if (running) {
@@ -158,6 +134,29 @@ final class NetIoThread {
                 log.warn(() -> "I/O thread failed: " + e);
                 context.needsReset("virtio-net I/O: " + e);
             }
+        }
+    }
+
+    /**
+     * One turn of the loop: a batch each way, then a sleep when both sides are out of work. A method of its own so
+     * the JIT compiles it from its invocation count; the loop in {@link #run} is entered once and would otherwise
+     * wait for on-stack replacement.
+     */
+    private void step(Receiver receiver, Transmitter transmitter) {
+        Receiver.State rx = receiver == null ? Receiver.State.STOPPED : serve(receiver);
+        Transmitter.State tx = transmitter == null ? Transmitter.State.IDLE : serve(transmitter);
+        if (!running || rx == Receiver.State.BUSY || tx == Transmitter.State.BUSY) {
+            return;
+        }
+        boolean rearmed = tx == Transmitter.State.IDLE && transmitQueue != null;
+        if (rearmed && transmitQueue.enableNotifications()) {
+            transmitQueue.disableNotifications();
+            return;
+        }
+        sleep(receiver, rx == Receiver.State.NEEDS_FRAMES,
+                tx == Transmitter.State.BACKEND_FULL ? BACKEND_FULL_RETRY : IDLE_WAIT);
+        if (rearmed) {
+            transmitQueue.disableNotifications();
         }
     }
 
@@ -182,27 +181,30 @@ final class NetIoThread {
     }
 
     /**
-     * Sleeps until a kick, a frame (when {@code watchBackend}), a stop or {@code timeout}. A kick that came since
-     * the thread last cleared {@link #kicked} skips the sleep; one that comes after is delivered to where the
-     * thread sleeps (or stays pending there: the eventfd's counter, the park permit).
+     * Sleeps until a kick, a frame (when {@code watchFrames}), a stop or {@code timeout}. A kick that came since
+     * the thread last cleared {@link #kicked} skips the sleep; one that comes after is delivered to the backend's
+     * wait (or stays pending there, as the eventfd's counter).
      */
-    private void sleep(Receiver receiver, boolean watchBackend, Duration timeout) {
-        sleep = watchBackend ? Sleep.IN_BACKEND : Sleep.PARKED;
+    private void sleep(Receiver receiver, boolean watchFrames, Duration timeout) {
+        sleeping = true;
         try {
             if (!kicked.get() && running) {
-                if (watchBackend) {
+                if (watchFrames) {
                     backend.awaitReadable(timeout);
                 } else {
-                    LockSupport.parkNanos(this, timeout.toNanos());
+                    backend.awaitWakeup(timeout);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            if (running) {
+            if (running && receiver != null && !receiveStopped) {
                 receiver.fail(e);
                 receiveStopped = true;
+            } else if (running) {
+                // Nothing left to give up but the wait itself, which would fail again at once: end the thread.
+                throw new IllegalStateException("waiting on the backend failed: " + e, e);
             }
         } finally {
-            sleep = Sleep.AWAKE;
+            sleeping = false;
         }
         // getAndSet, not set: reading the kicker's write orders its ring updates before the next look at the rings.
         kicked.getAndSet(false);

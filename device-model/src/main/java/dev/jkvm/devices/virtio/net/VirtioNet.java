@@ -8,6 +8,7 @@ import dev.jkvm.devices.virtio.queue.DeviceQueue;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * vnet header, which the backend shares with the guest), receive mode and MAC filter commands.
  *
  * <p>Threads: receive and transmit both run on one platform thread "{@code <id>-io}" from activate to reset
- * ({@link NetIoThread}); a kick on either queue only wakes it. The control queue runs on the caller of
+ * ({@link NetIoThread}); a kick on either queue only wakes it, and with a backend that has a wakeup eventfd the
+ * guest's kick signals that eventfd directly ({@link #queueSignalFd}). The control queue runs on the caller of
  * {@link #queueNotified} (the transport's notify thread), one command drain at a time.
  */
 public final class VirtioNet implements VirtioDevice, AutoCloseable {
@@ -207,6 +209,16 @@ public final class VirtioNet implements VirtioDevice, AutoCloseable {
             case CONTROLQ -> drainControl();
             default -> log.warn(() -> "kick for queue " + queue + ", which does not exist");
         }
+    }
+
+    /**
+     * The backend's wakeup eventfd for the receiveq and the transmitq, when it has one: the I/O thread sleeps on it,
+     * and treats every wakeup as a kick on both queues (it looks at both rings each time it wakes). The control
+     * queue is served on the transport's thread, so it has none.
+     */
+    @Override
+    public OptionalInt queueSignalFd(int queue) {
+        return queue == RECEIVEQ || queue == TRANSMITQ ? backend.wakeupFd() : OptionalInt.empty();
     }
 
     private void drainControl() {

@@ -84,7 +84,8 @@ public final class VirtioPciTransport implements PciDevice, AutoCloseable {
         List<Doorbell> bells = new ArrayList<>(queueCount);
         for (int q = 0; q < queueCount; q++) {
             int queue = q;
-            bells.add(new Doorbell(notifyOffset(q), NOTIFY_WIDTH, name + " queue " + q, () -> kick(queue)));
+            bells.add(new Doorbell(notifyOffset(q), NOTIFY_WIDTH, name + " queue " + q, () -> kick(queue),
+                    device.queueSignalFd(q)));
         }
         this.doorbells = List.copyOf(bells);
         PciBarRegions msixRegions = new PciBarRegions();

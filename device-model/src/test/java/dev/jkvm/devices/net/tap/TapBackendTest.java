@@ -7,6 +7,7 @@ import dev.jkvm.devices.virtio.net.VirtioNetFeature;
 import dev.jkvm.devices.virtio.queue.DeviceQueue;
 import dev.jkvm.devices.virtio.queue.SplitQueueConfig;
 import dev.jkvm.devices.virtio.queue.SplitVirtqueue;
+import dev.jkvm.headers.Libc;
 import dev.jkvm.headers.net.NetConstants;
 import dev.jkvm.headers.net.VirtioNetHdrV1;
 import org.junit.jupiter.api.AfterAll;
@@ -161,7 +162,7 @@ class TapBackendTest {
     }
 
     @Test
-    void anEchoRequestTheGuestTransmitsGetsItsReplyInTheReceiveRing() throws Exception {
+    void anEchoRequestTheGuestTransmitsAndKicksThroughTheSignalFdGetsItsReplyInTheReceiveRing() throws Exception {
         namespace.call(() -> {
             try (GuestNic nic = GuestNic.open(namespace, "jkvmb2", BASE_FEATURES)) {
                 byte[] data = "ping from the guest ring".getBytes(StandardCharsets.US_ASCII);
@@ -174,7 +175,13 @@ class TapBackendTest {
                 nic.tx.addReadable(0, List.of(new long[]{TX_BUFFERS, Tap.VNET_HEADER_SIZE},
                         new long[]{TX_BUFFERS + PAGE, split},
                         new long[]{TX_BUFFERS + 2 * PAGE, request.length - split}));
-                nic.net.queueNotified(VirtioNet.TRANSMITQ);
+                // The kick as a KVM ioeventfd delivers it: a write to the eventfd the device named for the queue.
+                int signalFd = nic.net.queueSignalFd(VirtioNet.TRANSMITQ).orElseThrow();
+                assertEquals(signalFd, nic.net.queueSignalFd(VirtioNet.RECEIVEQ).orElseThrow(), "one for both");
+                assertTrue(nic.net.queueSignalFd(VirtioNet.CONTROLQ).isEmpty(), "the control queue is rung");
+                try (Arena arena = Arena.ofConfined()) {
+                    Libc.write(signalFd, arena.allocateFrom(ValueLayout.JAVA_LONG, 1));
+                }
 
                 assertEquals(new DriverRing.Used(0, 0), nic.awaitTransmitted(), "the transmit chain is returned");
                 assertEquals(1, nic.net.stats().txFrames());
@@ -256,6 +263,40 @@ class TapBackendTest {
                     }
                 }
                 throw new AssertionError("awaitReadable and read never produced the datagram within " + FRAME_WAIT);
+            }
+        });
+    }
+
+    @Test
+    void awaitWakeupIgnoresFramesAndItsEventfdTakesSignalsFromOutside() throws Exception {
+        namespace.call(() -> {
+            Tap tap = Tap.open("jkvmb5");
+            try (TapBackend backend = new TapBackend(tap); Arena arena = Arena.ofConfined();
+                    DatagramSocket socket = new DatagramSocket(new InetSocketAddress(HOST, 0))) {
+                tap.attachToBridge(BRIDGE);
+                tap.bringUp();
+                namespace.awaitCarrying(tap.name(), BRIDGE);
+                byte[] payload = "waits in the tap".getBytes(StandardCharsets.US_ASCII);
+                socket.send(new DatagramPacket(payload, payload.length, GUEST, 7780));
+                assertTrue(backend.awaitReadable(FRAME_WAIT), "the tap has a frame");
+
+                long start = System.nanoTime();
+                backend.awaitWakeup(Duration.ofMillis(100));
+                assertTrue(System.nanoTime() - start >= Duration.ofMillis(90).toNanos(),
+                        "a readable tap does not end a wait for wakeups");
+
+                // What a KVM ioeventfd does for a guest's kick: a plain eventfd write, no call into the backend.
+                int fd = backend.wakeupFd().orElseThrow();
+                MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_LONG, 1);
+                Libc.write(fd, one);
+                start = System.nanoTime();
+                backend.awaitWakeup(Duration.ofSeconds(10));
+                assertTrue(System.nanoTime() - start < WAKEUP_LATENCY.toNanos(), "the signal ended the wait");
+                Libc.write(fd, one);
+                assertFalse(backend.awaitReadable(Duration.ofSeconds(10)), "a signal wins over the waiting frame");
+                assertTrue(backend.awaitReadable(FRAME_WAIT), "consumed; the frame is still there");
+                assertTrue(backend.read(arena.allocate(RX_BUFFER_BYTES)) > 0);
+                return null;
             }
         });
     }

@@ -58,6 +58,7 @@ final class FakeNetBackend implements NetBackend {
         return framesRead.get();
     }
 
+    /** Calls of awaitReadable: waits for frames (awaitWakeup, which ignores frames, is not counted). */
     int awaitCalls() {
         return awaits.get();
     }
@@ -162,6 +163,22 @@ final class FakeNetBackend implements NetBackend {
             return true;
         } catch (InterruptedException e) {
             throw new InterruptedIOException("interrupted waiting for a frame");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void awaitWakeup(Duration timeout) throws InterruptedIOException {
+        lock.lock();
+        try {
+            long nanos = timeout.toNanos();
+            while (!wakeupPending && nanos > 0) {
+                nanos = changed.awaitNanos(nanos);
+            }
+            wakeupPending = false;
+        } catch (InterruptedException e) {
+            throw new InterruptedIOException("interrupted waiting for a wakeup");
         } finally {
             lock.unlock();
         }

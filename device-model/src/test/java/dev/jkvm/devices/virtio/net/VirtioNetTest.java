@@ -440,7 +440,7 @@ class VirtioNetTest {
         }
         Thread.sleep(QUIET.toMillis());
         assertEquals(0, backend.framesRead(), "no receive buffers: the backend is not read");
-        assertEquals(0, backend.awaitCalls(), "no receive buffers: the device does not even wait on the backend");
+        assertEquals(0, backend.awaitCalls(), "no receive buffers: the device does not wait for frames");
         assertEquals(3, backend.pending());
 
         for (int i = 0; i < 3; i++) {

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A block-typed device that records what the transport asks of it; its config is an 8-byte capacity. */
-final class FakeVirtioDevice implements VirtioDevice {
+class FakeVirtioDevice implements VirtioDevice {
     /** A device-type feature bit (VIRTIO_BLK_F_SEG_MAX). */
     static final long DEVICE_FEATURE = 1L << 2;
     /** A bit in the transport range the device claims but the transport does not implement (VIRTIO_F_RING_RESET). */

@@ -18,6 +18,7 @@ import dev.jkvm.devices.pci.RecordingLine;
 import dev.jkvm.devices.pci.msi.MsiMessage;
 import dev.jkvm.devices.pci.msi.MsiXCapability;
 import dev.jkvm.devices.pci.msi.RecordingMsiVectorFactory;
+import dev.jkvm.devices.virtio.VirtioDevice;
 import dev.jkvm.devices.virtio.queue.DescriptorChain;
 import dev.jkvm.devices.virtio.queue.DeviceQueue;
 import dev.jkvm.devices.virtio.queue.GuestBuffer;
@@ -30,6 +31,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 class VirtioPciTransportTest {
     /** Queue 0's rings: descriptor table, available ring, used ring. */
@@ -204,6 +206,21 @@ class VirtioPciTransportTest {
         assertEquals("virtio-blk0 queue 1", bells.get(1).name());
         write(QUEUE_SELECT, 1);
         assertEquals(1, read(QUEUE_NOTIFY_OFF));
+    }
+
+    @Test
+    void aQueueWhoseDeviceNamesAnEventfdGetsADoorbellTheVmmMaySignalDirectly() {
+        assertEquals(List.of(OptionalInt.empty(), OptionalInt.empty()),
+                transport.doorbells().stream().map(Doorbell::signalFd).toList(), "the fake device names none");
+        VirtioDevice selfWaking = new FakeVirtioDevice() {
+            @Override
+            public OptionalInt queueSignalFd(int queue) {
+                return queue == 1 ? OptionalInt.of(42) : OptionalInt.empty();
+            }
+        };
+        VirtioPciTransport net = new VirtioPciTransport("virtio-net0", selfWaking, ram, vectors);
+        assertEquals(List.of(OptionalInt.empty(), OptionalInt.of(42)),
+                net.doorbells().stream().map(Doorbell::signalFd).toList());
     }
 
     @Test
