@@ -14,13 +14,22 @@ final class ChainIo {
 
     /** The host views of {@code buffers}, empty ones left out. */
     static List<MemorySegment> slices(GuestRam memory, List<GuestBuffer> buffers) {
-        List<MemorySegment> slices = new ArrayList<>(buffers.size());
-        for (GuestBuffer buffer : buffers) {
+        return slices(memory, buffers, new ArrayList<>(buffers.size()));
+    }
+
+    /**
+     * The host views of {@code buffers}, empty ones left out, in {@code into} (cleared first, and returned): the
+     * transmit path reuses one list for every frame. On an exception {@code into} holds only part of the views.
+     */
+    static List<MemorySegment> slices(GuestRam memory, List<GuestBuffer> buffers, List<MemorySegment> into) {
+        into.clear();
+        for (int i = 0; i < buffers.size(); i++) {
+            GuestBuffer buffer = buffers.get(i);
             if (buffer.length() != 0) {
-                slices.add(memory.slice(buffer.address(), Integer.toUnsignedLong(buffer.length())));
+                into.add(memory.slice(buffer.address(), Integer.toUnsignedLong(buffer.length())));
             }
         }
-        return slices;
+        return into;
     }
 
     /** Copies the first {@code target.byteSize()} bytes of {@code source} (which must hold that many) to target. */

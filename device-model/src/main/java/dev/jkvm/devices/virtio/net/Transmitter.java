@@ -43,6 +43,8 @@ final class Transmitter {
     private final RateLimitedLog log;
     /** The header of the chain being sent, gathered out of however many buffers the driver split it over. */
     private final MemorySegment header = MemorySegment.ofArray(new byte[VirtioNetHeader.SIZE]);
+    /** The host views of the chain being sent, refilled for every frame. */
+    private final List<MemorySegment> segments = new ArrayList<>();
     /** Chains sent (or dropped) in this step and not yet returned, in ring order. */
     private final List<DescriptorChain> sent = new ArrayList<>(TX_BATCH_CHAINS);
     /** The chain the backend had no room for; sent before any other. */
@@ -99,9 +101,8 @@ final class Transmitter {
             return drop(chain, "%d readable bytes, shorter than the %d-byte virtio_net_hdr"
                     .formatted(length, VirtioNetHeader.SIZE));
         }
-        List<MemorySegment> segments;
         try {
-            segments = ChainIo.slices(context.memory(), chain.readable());
+            ChainIo.slices(context.memory(), chain.readable(), segments);
         } catch (GuestMemoryException e) {
             return drop(chain, e.getMessage());
         }
