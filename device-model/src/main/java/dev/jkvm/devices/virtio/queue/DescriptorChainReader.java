@@ -11,6 +11,9 @@ import java.util.List;
  * driver MUST NOT do (§2.7.5.2, §2.7.5.3.1) with a {@link VirtqueueException}. Every walk is bounded by a table
  * length, so no guest-built loop can keep it running. Buffer addresses are not checked: the device meets them
  * through {@link GuestRam}, which fails just that request.
+ *
+ * <p>Not thread-safe: its queue calls it under its lock. It keeps one {@link ChainBuilder} for every chain it reads,
+ * so a read allocates only the chain itself.
  */
 final class DescriptorChainReader {
     /** §2.7.4: a chain may hold at most 2^32 bytes in total. */
@@ -30,6 +33,7 @@ final class DescriptorChainReader {
     private final int queueSize;
     private final boolean indirectAllowed;
     private final GuestRam memory;
+    private final ChainBuilder chain = new ChainBuilder();
 
     DescriptorChainReader(MemorySegment descTable, int queueSize, boolean indirectAllowed, GuestRam memory) {
         this.descTable = descTable;
@@ -44,7 +48,7 @@ final class DescriptorChainReader {
             throw new VirtqueueException("avail ring head index %d is not below the queue size %d"
                     .formatted(head, queueSize));
         }
-        var chain = new ChainBuilder(head);
+        chain.start(head);
         int index = head;
         for (int visited = 1; ; visited++) {
             if (visited > queueSize) {
@@ -54,7 +58,7 @@ final class DescriptorChainReader {
             VirtqDesc desc = VirtqDesc.read(descTable, (long) index * SplitQueueConfig.DESCRIPTOR_SIZE);
             if (desc.indirect()) {
                 // NEXT is forbidden with INDIRECT, so an indirect descriptor always ends the direct part (§2.7.5.3.2).
-                readIndirect(chain, index, desc);
+                readIndirect(index, desc);
                 return chain.build();
             }
             chain.add(index, desc);
@@ -69,7 +73,7 @@ final class DescriptorChainReader {
         }
     }
 
-    private void readIndirect(ChainBuilder chain, int index, VirtqDesc desc) {
+    private void readIndirect(int index, VirtqDesc desc) {
         if (!indirectAllowed) {
             throw new VirtqueueException(
                     "descriptor %d is indirect but VIRTIO_F_INDIRECT_DESC was not negotiated".formatted(index));
@@ -115,15 +119,18 @@ final class DescriptorChainReader {
         }
     }
 
-    /** Collects a chain's buffers and enforces the rules that span descriptors. */
+    /** Collects a chain's buffers and enforces the rules that span descriptors; reused from chain to chain. */
     private static final class ChainBuilder {
-        private final int head;
         private final List<GuestBuffer> readable = new ArrayList<>();
         private final List<GuestBuffer> writable = new ArrayList<>();
+        private int head;
         private long totalBytes;
 
-        ChainBuilder(int head) {
-            this.head = head;
+        void start(int chainHead) {
+            head = chainHead;
+            readable.clear();
+            writable.clear();
+            totalBytes = 0;
         }
 
         void add(int index, VirtqDesc desc) {
@@ -147,8 +154,9 @@ final class DescriptorChainReader {
             }
         }
 
+        /** The chain so far, with immutable copies of the lists (the builder's own are reused). */
         DescriptorChain build() {
-            return new DescriptorChain(head, readable, writable);
+            return new DescriptorChain(head, List.copyOf(readable), List.copyOf(writable));
         }
     }
 }
