@@ -36,11 +36,10 @@ record GuestOffloads(boolean csum, boolean tso4, boolean tso6, boolean ecn, bool
     }
 
     /**
-     * The header as the guest may see it: only NEEDS_CSUM and DATA_VALID survive, and neither without GUEST_CSUM
-     * (§5.1.6.4: the device sets flags to zero then). num_buffers is set by the caller.
+     * The header's flags as the guest may see them: only NEEDS_CSUM and DATA_VALID survive, and neither without
+     * GUEST_CSUM (§5.1.6.4: the device sets flags to zero then). The other fields pass unchanged.
      */
-    VirtioNetHeader forGuest(VirtioNetHeader header) {
-        int flags = csum ? header.flags() & (VirtioNetHeader.F_NEEDS_CSUM | VirtioNetHeader.F_DATA_VALID) : 0;
-        return header.withFlags(flags);
+    int guestFlags(VirtioNetHeader header) {
+        return csum ? header.flags() & (VirtioNetHeader.F_NEEDS_CSUM | VirtioNetHeader.F_DATA_VALID) : 0;
     }
 }

@@ -219,7 +219,7 @@ final class Receiver {
             }
             chains = 1;
         }
-        offloads.forGuest(header).withNumBuffers(chains).write(frame);
+        VirtioNetHeader.writeFlagsAndNumBuffers(frame, offloads.guestFlags(header), chains);
         if (filled.size() + chains > filledBytes.length) {
             filledBytes = Arrays.copyOf(filledBytes, Math.max(filledBytes.length * 2, filled.size() + chains));
         }

@@ -74,11 +74,12 @@ public record VirtioNetHeader(int flags, int gsoType, int hdrLen, int gsoSize, i
         segment.set(LE16, NUM_BUFFERS, (short) numBuffers);
     }
 
-    public VirtioNetHeader withFlags(int newFlags) {
-        return new VirtioNetHeader(newFlags, gsoType, hdrLen, gsoSize, csumStart, csumOffset, numBuffers);
-    }
-
-    public VirtioNetHeader withNumBuffers(int count) {
-        return new VirtioNetHeader(flags, gsoType, hdrLen, gsoSize, csumStart, csumOffset, count);
+    /**
+     * Rewrites flags and num_buffers of the header at the start of {@code segment} in place, the two fields the
+     * device changes in a received frame's header, so the per-frame path builds no second header.
+     */
+    public static void writeFlagsAndNumBuffers(MemorySegment segment, int flags, int numBuffers) {
+        segment.set(ValueLayout.JAVA_BYTE, FLAGS, (byte) flags);
+        segment.set(LE16, NUM_BUFFERS, (short) numBuffers);
     }
 }
