@@ -58,9 +58,9 @@ public interface NetBackend extends AutoCloseable {
     void awaitWakeup(Duration timeout) throws IOException;
 
     /**
-     * Makes a thread blocked in {@link #awaitReadable} or {@link #awaitWakeup} return promptly; when none is blocked, the next call
-     * returns at once instead (as an eventfd would). The device's I/O thread waits here while it holds receive
-     * buffers, so this is how a guest's kick (and a stop) reaches it.
+     * Makes a thread blocked in {@link #awaitReadable} or {@link #awaitWakeup} return promptly; when none is
+     * blocked, the next call returns at once instead (as an eventfd would). The device's I/O thread sleeps in one of
+     * the two, so this is how a guest's kick (and a stop) reaches it.
      */
     void wakeup();
 
