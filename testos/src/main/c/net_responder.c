@@ -592,8 +592,12 @@ void net_bring_up(const struct boot_info *info, const char *what, struct net_sta
     }
     s->dev = &device;
     const uint8_t *mac = device.mac;
-    kprintf("net: mac %02x:%02x:%02x:%02x:%02x:%02x ip %u.%u.%u.%u up\n", mac[0], mac[1], mac[2], mac[3], mac[4],
-            mac[5], s->ip[0], s->ip[1], s->ip[2], s->ip[3]);
+    char control[48] = "";
+    if (device.control) {
+        ksnprintf(control, sizeof(control), " (%u control commands acknowledged)", device.control_commands);
+    }
+    kprintf("net: mac %02x:%02x:%02x:%02x:%02x:%02x ip %u.%u.%u.%u up%s\n", mac[0], mac[1], mac[2], mac[3], mac[4],
+            mac[5], s->ip[0], s->ip[1], s->ip[2], s->ip[3], control);
 }
 
 _Noreturn void test_net(const struct boot_info *info) {

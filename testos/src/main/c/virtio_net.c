@@ -11,7 +11,8 @@
 #define NET_WANTED_FEATURES                                                                                        \
     ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_EVENT_IDX) | (1ull << VIRTIO_F_INDIRECT_DESC) |              \
      (1ull << VIRTIO_NET_F_MTU) | (1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_MRG_RXBUF) |                  \
-     (1ull << VIRTIO_NET_F_STATUS))
+     (1ull << VIRTIO_NET_F_STATUS) | (1ull << VIRTIO_NET_F_CTRL_VQ) | (1ull << VIRTIO_NET_F_CTRL_RX) |              \
+     (1ull << VIRTIO_NET_F_CTRL_MAC_ADDR))
 /* The MTU without VIRTIO_NET_F_MTU: Ethernet's. */
 #define NET_DEFAULT_MTU 1500
 /* Bytes of the Ethernet header, the part of a frame the MTU does not count. */
@@ -20,6 +21,12 @@
 #define NET_WAIT_MS 5000
 /* Transmit layouts cycled through, frame by frame: one descriptor, header and frame apart, the same indirect. */
 #define NET_TX_LAYOUTS 3
+/* The control buffer: class and command at 0, command data from 8 (at most the two empty MAC tables), the ack at 64. */
+#define NET_CTRL_DATA 8
+#define NET_CTRL_ACK 64
+#define NET_CTRL_BUFFER_BYTES 128
+/* What the device writes to no ack: anything but VIRTIO_NET_OK shows the device never wrote it. */
+#define NET_CTRL_NO_ACK 0xFF
 
 bool net_is_virtio_net(const struct pci_function *f) {
     return f->vendor == VIRTIO_PCI_VENDOR && (f->device == VIRTIO_PCI_DEVICE_MODERN_BASE + VIRTIO_ID_NET ||
@@ -44,6 +51,80 @@ static bool post_rx_buffer(struct net_device *dev) {
                                .len = dev->rx_buffer_bytes,
                                .device_writes = true};
     return virtq_add(&dev->rx, &buffer, 1, false) == head;
+}
+
+/*
+ * Sends one control command whose data is `count` pieces (each its own device-readable buffer, as Linux lays out
+ * the MAC tables) and waits for its ack. Returns NULL or what was wrong.
+ */
+static const char *net_control(struct net_device *dev, uint8_t class, uint8_t command, const struct virtq_buf *data,
+                               unsigned count) {
+    uint8_t *buffer = dev->ctrl_buffer;
+    buffer[0] = class;
+    buffer[1] = command;
+    volatile uint8_t *ack = buffer + NET_CTRL_ACK;
+    *ack = NET_CTRL_NO_ACK;
+    struct virtq_buf bufs[4] = {{.addr = (uint64_t)buffer, .len = 2, .device_writes = false}};
+    for (unsigned i = 0; i < count; i++) {
+        bufs[1 + i] = data[i];
+    }
+    bufs[1 + count] = (struct virtq_buf){.addr = (uint64_t)ack, .len = 1, .device_writes = true};
+    if (virtq_add(&dev->ctrl, bufs, count + 2, false) < 0) {
+        ksnprintf(dev->error, sizeof(dev->error), "control queue full at class %u command %u", class, command);
+        return dev->error;
+    }
+    virtq_kick(&dev->ctrl);
+    uint32_t written;
+    uint64_t start = rdtsc();
+    while (virtq_take_used(&dev->ctrl, &written) < 0) {
+        if (rdtsc() - start > NET_WAIT_MS * TSC_TICKS_PER_MS) {
+            ksnprintf(dev->error, sizeof(dev->error), "control class %u command %u: no answer in %u ms", class,
+                      command, NET_WAIT_MS);
+            return dev->error;
+        }
+        cpu_relax();
+    }
+    if (written != 1 || *ack != VIRTIO_NET_OK) {
+        ksnprintf(dev->error, sizeof(dev->error), "control class %u command %u: ack %u (%u bytes written)", class,
+                  command, *ack, written);
+        return dev->error;
+    }
+    dev->control_commands++;
+    return NULL;
+}
+
+/* `length` bytes of command data at NET_CTRL_DATA + offset, as a device-readable buffer. */
+static struct virtq_buf ctrl_data(struct net_device *dev, uint32_t offset, uint32_t length) {
+    return (struct virtq_buf){.addr = (uint64_t)(dev->ctrl_buffer + NET_CTRL_DATA + offset), .len = length,
+                              .device_writes = false};
+}
+
+/* What Linux's driver does with the control queue when it comes up, each command checked for VIRTIO_NET_OK. */
+static const char *net_control_start(struct net_device *dev) {
+    uint8_t *data = dev->ctrl_buffer + NET_CTRL_DATA;
+    const char *problem = NULL;
+    if (virtio_pci_has(&dev->virtio, VIRTIO_NET_F_CTRL_RX)) {
+        data[0] = 1;
+        struct virtq_buf on = ctrl_data(dev, 0, 1);
+        problem = net_control(dev, VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_PROMISC, &on, 1);
+        if (problem == NULL) {
+            /* Two struct virtio_net_ctrl_mac with no entries: le32 0 each, in buffers of their own. */
+            memset(data, 0, 8);
+            struct virtq_buf tables[2] = {ctrl_data(dev, 0, 4), ctrl_data(dev, 4, 4)};
+            problem = net_control(dev, VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_TABLE_SET, tables, 2);
+        }
+    }
+    if (problem == NULL && virtio_pci_has(&dev->virtio, VIRTIO_NET_F_CTRL_MAC_ADDR)) {
+        memcpy(data, dev->mac, NET_MAC_BYTES);
+        struct virtq_buf address = ctrl_data(dev, 0, NET_MAC_BYTES);
+        problem = net_control(dev, VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, &address, 1);
+    }
+    if (problem == NULL && virtio_pci_has(&dev->virtio, VIRTIO_NET_F_CTRL_RX)) {
+        data[0] = 0;
+        struct virtq_buf off = ctrl_data(dev, 0, 1);
+        problem = net_control(dev, VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_PROMISC, &off, 1);
+    }
+    return problem;
 }
 
 const char *net_init(struct net_device *dev, const struct pci_function *pci, uint32_t apic_id, uint8_t config_vector,
@@ -74,6 +155,14 @@ const char *net_init(struct net_device *dev, const struct pci_function *pci, uin
     if (problem == NULL) {
         problem = virtio_pci_setup_queue(&dev->virtio, NET_QUEUE_TX, &dev->tx);
     }
+    dev->control = virtio_pci_has(&dev->virtio, VIRTIO_NET_F_CTRL_VQ);
+    if (problem == NULL && dev->control) {
+        problem = virtio_pci_setup_queue(&dev->virtio, NET_QUEUE_CTRL, &dev->ctrl);
+        dev->ctrl_buffer = dma_alloc(NET_CTRL_BUFFER_BYTES, VIRTQ_ALIGN);
+        if (problem == NULL && dev->ctrl_buffer == NULL) {
+            return "DMA arena exhausted by the control buffer";
+        }
+    }
     if (problem != NULL) {
         return problem;
     }
@@ -90,6 +179,11 @@ const char *net_init(struct net_device *dev, const struct pci_function *pci, uin
     const char *error = virtio_pci_driver_ok(&dev->virtio);
     if (error == NULL) {
         virtq_kick(&dev->rx);
+    }
+    if (error == NULL && dev->control) {
+        /* Completions are polled for; an interrupt would only wake a later wait for frames early. */
+        virtq_interrupts(&dev->ctrl, false);
+        error = net_control_start(dev);
     }
     return error;
 }

@@ -26,6 +26,12 @@
 #define VIRTIO_NET_F_MRG_RXBUF 15
 /* Feature bit: status holds the link state. */
 #define VIRTIO_NET_F_STATUS 16
+/* Feature bit: the device has a control queue (queue 2 with one queue pair). */
+#define VIRTIO_NET_F_CTRL_VQ 17
+/* Feature bit: the control queue takes receive-mode commands (VIRTIO_NET_CTRL_RX) and MAC filter tables. */
+#define VIRTIO_NET_F_CTRL_RX 18
+/* Feature bit: the control queue takes VIRTIO_NET_CTRL_MAC_ADDR_SET. */
+#define VIRTIO_NET_F_CTRL_MAC_ADDR 23
 /* status bit: the link is up. */
 #define VIRTIO_NET_S_LINK_UP 1
 
@@ -40,6 +46,17 @@
 #define NET_QUEUE_RX 0
 /* Queue index of transmitq1. */
 #define NET_QUEUE_TX 1
+/* Queue index of the control queue (one queue pair). */
+#define NET_QUEUE_CTRL 2
+/* Control classes and commands (virtio 1.2, 5.1.6.5): receive mode, promiscuous on/off. */
+#define VIRTIO_NET_CTRL_RX 0
+#define VIRTIO_NET_CTRL_RX_PROMISC 0
+/* MAC filtering class: set the unicast and multicast tables, set the address. */
+#define VIRTIO_NET_CTRL_MAC 1
+#define VIRTIO_NET_CTRL_MAC_TABLE_SET 0
+#define VIRTIO_NET_CTRL_MAC_ADDR_SET 1
+/* The ack a device writes for a command it carried out. */
+#define VIRTIO_NET_OK 0
 /* Bytes of a MAC address. */
 #define NET_MAC_BYTES 6
 /* Largest Ethernet frame (without FCS) this driver sends or takes: 1500-byte payload, header, one VLAN tag. */
@@ -82,6 +99,10 @@ enum net_receive_result {
 struct net_device {
     struct virtio_pci_device virtio;
     struct virtq rx, tx;
+    struct virtq ctrl;     /* set up when VIRTIO_NET_F_CTRL_VQ is negotiated */
+    bool control;          /* VIRTIO_NET_F_CTRL_VQ negotiated */
+    uint8_t *ctrl_buffer;  /* one command at a time: class, command, data, ack */
+    unsigned control_commands; /* commands the device acknowledged with VIRTIO_NET_OK during net_init */
     uint8_t mac[NET_MAC_BYTES];
     uint16_t mtu;          /* from the configuration if VIRTIO_NET_F_MTU, else 1500 */
     bool mergeable;        /* VIRTIO_NET_F_MRG_RXBUF negotiated */
@@ -97,7 +118,10 @@ struct net_device {
 bool net_is_virtio_net(const struct pci_function *f);
 /*
  * Brings the device up (ring 0): transport, features, MAC/status/MTU, both queues (receiveq filled), DRIVER_OK.
- * MSI-X entry 1 (both queues) goes to `queue_vector`. Returns NULL or what was wrong.
+ * MSI-X entry 1 (every queue) goes to `queue_vector`. With a control queue it then sends what Linux's driver sends
+ * at start (receive mode, MAC tables, the address) and wants VIRTIO_NET_OK for each: promiscuous on, empty
+ * unicast and multicast tables, the MAC address it read, promiscuous off (the commands of each negotiated class).
+ * Returns NULL or what was wrong.
  */
 const char *net_init(struct net_device *dev, const struct pci_function *pci, uint32_t apic_id, uint8_t config_vector,
                      uint8_t queue_vector);

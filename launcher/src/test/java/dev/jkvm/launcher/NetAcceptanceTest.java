@@ -52,6 +52,11 @@ class NetAcceptanceTest {
     private static final String QEMU_MAC = "52:54:00:12:34:56";
     /** jkvm's explicit NIC address in the mixed pair. */
     private static final String JKVM_MAC = "52:54:00:12:34:57";
+    /**
+     * What the test OS adds to its "up" line when the NIC has a control queue: QEMU's and jkvm's virtio-net both
+     * acknowledged promiscuous on, the empty MAC tables, the address and promiscuous off.
+     */
+    private static final String CONTROL_COMMANDS = " (4 control commands acknowledged)";
     /** A 52:54:00 MAC as the test OS prints it. */
     private static final String MAC = "52:54:00(?::\\p{XDigit}{2}){3}";
 
@@ -59,7 +64,8 @@ class NetAcceptanceTest {
     Path dir;
 
     private static Pattern upLine(String address) {
-        return Pattern.compile("net: mac (" + MAC + ") ip " + Pattern.quote(address) + " up");
+        return Pattern.compile("net: mac (" + MAC + ") ip " + Pattern.quote(address) + " up"
+                + Pattern.quote(CONTROL_COMMANDS));
     }
 
     private LiveVmm jkvm(NetNamespace namespace, List<String> prefix, String cmdline, List<String> net) {
@@ -171,9 +177,11 @@ class NetAcceptanceTest {
                 assertEquals(TestOsExit.PASS.qemuStatus(), jkvm.awaitExit(END_TIMEOUT), jkvm.describe());
                 assertEquals(OptionalInt.of(TestOsExit.PASS.qemuStatus()), qemuStatus, qemu.qemu().describe());
                 String passed = "PASS net-ping " + GUEST_PINGS + "/" + GUEST_PINGS;
-                assertEquals(List.of("net: mac " + QEMU_MAC + " ip " + NetNamespace.GUEST_ADDRESS + " up", passed),
+                assertEquals(List.of("net: mac " + QEMU_MAC + " ip " + NetNamespace.GUEST_ADDRESS + " up"
+                        + CONTROL_COMMANDS, passed),
                         qemu.qemu().lines(), qemu.qemu().describe());
-                assertEquals(List.of("net: mac " + JKVM_MAC + " ip " + NetNamespace.SECOND_GUEST_ADDRESS + " up",
+                assertEquals(List.of("net: mac " + JKVM_MAC + " ip " + NetNamespace.SECOND_GUEST_ADDRESS + " up"
+                        + CONTROL_COMMANDS,
                         passed), jkvm.stdout().replace("\r", "").lines().toList(), jkvm.describe());
                 assertEquals(List.of("tap0"), bridgePorts(namespace), "jkvm's tap1 is gone, QEMU's tap0 stays");
             }

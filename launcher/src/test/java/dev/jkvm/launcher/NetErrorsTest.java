@@ -70,7 +70,7 @@ class NetErrorsTest {
         try (NetNamespace namespace = NetNamespace.create("err-busy");
              LiveVmm holder = LiveVmm.start(namespace.command(JkvmProcess.command(List.of(), "-append",
                      "test=net ip=" + NetNamespace.GUEST_ADDRESS, "-nic", "tap,ifname=tap0,br=br0")))) {
-            holder.awaitLine(Pattern.compile("net: mac .* up"), UP_TIMEOUT);
+            holder.awaitLine(Pattern.compile("net: mac .* up.*"), UP_TIMEOUT);
             assertError(jkvmIn(namespace, List.of(), "-nic", "tap,ifname=tap0,br=br0"), "tap0: already in use by"
                     + " another program (another VM?); a tap serves one program at a time (ioctl TUNSETIFF: EBUSY)");
             assertTrue(holder.isAlive(), "the VM holding the tap runs on" + holder.describe());

@@ -161,7 +161,8 @@ class PcPciNetTest {
                 .nic(new Nic("n0", null, null, GUEST_MAC)).build();
         try (Machine machine = Machine.create(config, nic -> new NicLink(link, 1500, "loop"))) {
             machine.start();
-            String up = "net: mac " + GUEST_MAC + " ip 10.0.2.15 up";
+            // The guest's control commands (promiscuous on/off, MAC tables, address) were all acknowledged too.
+            String up = "net: mac " + GUEST_MAC + " ip 10.0.2.15 up (4 control commands acknowledged)";
             long deadline = System.nanoTime() + BOOT_LIMIT.toNanos();
             while (!console.text().contains(up)) {
                 if (System.nanoTime() > deadline || machine.stopReason().isPresent()) {
