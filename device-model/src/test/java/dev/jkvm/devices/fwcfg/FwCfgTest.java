@@ -1,6 +1,7 @@
 package dev.jkvm.devices.fwcfg;
 
 import dev.jkvm.devices.bus.BusDevice;
+import dev.jkvm.devices.memory.TestRam;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -25,7 +26,7 @@ class FwCfgTest {
     private static final int DMA_LOW_BYTE = 7;
     private static final byte[] KERNEL = "kernel bytes".getBytes(StandardCharsets.US_ASCII);
 
-    private final HeapGuestRam ram = new HeapGuestRam(0x10000);
+    private final TestRam ram = TestRam.heap(0x10000);
     private final FwCfg device = new FwCfg(FwCfgItems.builder()
             .u64(FwCfgKey.RAM_SIZE, 128L << 20)
             .u16(FwCfgKey.NB_CPUS, 4)

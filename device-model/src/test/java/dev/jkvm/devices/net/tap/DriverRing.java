@@ -1,5 +1,6 @@
 package dev.jkvm.devices.net.tap;
 
+import dev.jkvm.devices.memory.TestRam;
 import dev.jkvm.devices.virtio.queue.SplitQueueConfig;
 
 import java.lang.foreign.MemorySegment;
@@ -44,7 +45,7 @@ final class DriverRing {
     private int availIdx;
     private int lastUsed;
 
-    DriverRing(NativeGuestRam ram, SplitQueueConfig config) {
+    DriverRing(TestRam ram, SplitQueueConfig config) {
         this.config = config;
         this.desc = ram.slice(config.descTable(), config.descTableBytes());
         this.avail = ram.slice(config.availRing(), config.availRingBytes());

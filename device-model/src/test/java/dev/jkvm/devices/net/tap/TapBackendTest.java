@@ -1,6 +1,7 @@
 package dev.jkvm.devices.net.tap;
 
 import dev.jkvm.devices.memory.GuestRam;
+import dev.jkvm.devices.memory.TestRam;
 import dev.jkvm.devices.virtio.VirtioContext;
 import dev.jkvm.devices.virtio.net.VirtioNet;
 import dev.jkvm.devices.virtio.net.VirtioNetFeature;
@@ -384,7 +385,7 @@ class TapBackendTest {
      * split virtqueue in native test RAM, and every receive buffer made available and recycled as a driver does.
      */
     private static final class GuestNic implements AutoCloseable {
-        final NativeGuestRam ram = new NativeGuestRam(RAM_SIZE);
+        final TestRam ram = TestRam.nativeMemory(RAM_SIZE);
         final AtomicInteger rxInterrupts = new AtomicInteger();
         final List<String> resets = new CopyOnWriteArrayList<>();
         final VirtioNet net;

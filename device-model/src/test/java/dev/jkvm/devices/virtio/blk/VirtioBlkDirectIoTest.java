@@ -3,6 +3,7 @@ package dev.jkvm.devices.virtio.blk;
 import dev.jkvm.devices.block.CacheMode;
 import dev.jkvm.devices.block.ImageDirectories;
 import dev.jkvm.devices.block.RawImage;
+import dev.jkvm.devices.memory.TestRam;
 import dev.jkvm.devices.virtio.queue.DescriptorChain;
 import dev.jkvm.devices.virtio.queue.GuestBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,7 @@ class VirtioBlkDirectIoTest {
     private static final long ALL_FEATURES = -1L;
 
     private final Arena arena = Arena.ofShared();
-    private final TestGuestRam ram = new TestGuestRam(arena.allocate(RAM_SIZE, PAGE));
+    private final TestRam ram = TestRam.of(arena.allocate(RAM_SIZE, PAGE));
     private final FakeQueue queue = new FakeQueue();
     private final RecordingContext context = new RecordingContext(ram);
     private final List<String> logLines = new ArrayList<>();

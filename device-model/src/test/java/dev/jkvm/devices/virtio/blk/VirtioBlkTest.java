@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.blk;
 
+import dev.jkvm.devices.memory.TestRam;
 import dev.jkvm.devices.virtio.RateLimitedLog;
 import dev.jkvm.devices.block.CacheMode;
 import dev.jkvm.devices.block.ImageDirectories;
@@ -42,7 +43,7 @@ class VirtioBlkTest {
     private static final int DISK_SIZE = 64 * 1024;
     private static final long ALL_FEATURES = -1L;
 
-    private final TestGuestRam ram = new TestGuestRam(RAM_SIZE);
+    private final TestRam ram = TestRam.heap(RAM_SIZE);
     private final FakeQueue queue = new FakeQueue();
     private final RecordingContext context = new RecordingContext(ram);
     private final List<String> logLines = new ArrayList<>();

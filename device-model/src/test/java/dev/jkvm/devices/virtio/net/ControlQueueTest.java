@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.net;
 
+import dev.jkvm.devices.memory.TestRam;
 import dev.jkvm.devices.virtio.queue.DescriptorChain;
 import dev.jkvm.devices.virtio.queue.GuestBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +27,7 @@ class ControlQueueTest {
     /** A value the ack byte never takes, written before each command to see that the device wrote it. */
     private static final byte UNTOUCHED = 0x5A;
 
-    private final TestGuestRam ram = new TestGuestRam(1 << 16);
+    private final TestRam ram = TestRam.heap(1 << 16);
     private final FakeNetBackend backend = new FakeNetBackend();
     private final FakeDeviceQueue rx = new FakeDeviceQueue(VirtioNet.RECEIVEQ);
     private final FakeDeviceQueue tx = new FakeDeviceQueue(VirtioNet.TRANSMITQ);

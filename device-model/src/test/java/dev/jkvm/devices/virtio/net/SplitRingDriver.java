@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.net;
 
+import dev.jkvm.devices.memory.TestRam;
 import dev.jkvm.devices.virtio.queue.SplitQueueConfig;
 
 import java.lang.invoke.VarHandle;
@@ -39,7 +40,7 @@ final class SplitRingDriver {
     private int availIdx;
     private int lastUsed;
 
-    SplitRingDriver(TestGuestRam ram, SplitQueueConfig config) {
+    SplitRingDriver(TestRam ram, SplitQueueConfig config) {
         this.config = config;
         this.desc = ram.slice(config.descTable(), config.descTableBytes());
         this.avail = ram.slice(config.availRing(), config.availRingBytes());

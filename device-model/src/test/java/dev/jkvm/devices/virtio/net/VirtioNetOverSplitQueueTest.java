@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.net;
 
+import dev.jkvm.devices.memory.TestRam;
 import dev.jkvm.devices.virtio.queue.DeviceQueue;
 import dev.jkvm.devices.virtio.queue.SplitQueueConfig;
 import dev.jkvm.devices.virtio.queue.SplitVirtqueue;
@@ -27,7 +28,7 @@ class VirtioNetOverSplitQueueTest {
     /** How long a test watches for an interrupt that must not come. */
     private static final Duration QUIET = Duration.ofMillis(100);
 
-    private final TestGuestRam ram = new TestGuestRam(1 << 20);
+    private final TestRam ram = TestRam.heap(1 << 20);
     private final FakeNetBackend backend = new FakeNetBackend();
     private final RecordingContext context = new RecordingContext(ram);
     private final VirtioNet net = new VirtioNet("net0", backend, new byte[]{0x52, 0x54, 0, 1, 2, 3}, 1500);

@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.net;
 
+import dev.jkvm.devices.memory.TestRam;
 import dev.jkvm.devices.virtio.queue.DescriptorChain;
 import dev.jkvm.devices.virtio.queue.GuestBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +47,7 @@ class VirtioNetTest {
     /** How long a test watches for something that must not happen. */
     private static final Duration QUIET = Duration.ofMillis(300);
 
-    private final TestGuestRam ram = new TestGuestRam(1 << 20);
+    private final TestRam ram = TestRam.heap(1 << 20);
     private final FakeNetBackend backend = new FakeNetBackend();
     private final FakeDeviceQueue rx = new FakeDeviceQueue(VirtioNet.RECEIVEQ);
     private final FakeDeviceQueue tx = new FakeDeviceQueue(VirtioNet.TRANSMITQ);

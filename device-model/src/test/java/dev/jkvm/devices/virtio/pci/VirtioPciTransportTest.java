@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jkvm.devices.bus.BusDevice;
+import dev.jkvm.devices.memory.TestRam;
 import dev.jkvm.devices.pci.Doorbell;
 import dev.jkvm.devices.pci.PciBarKind;
 import dev.jkvm.devices.pci.PciConfigRegisters;
@@ -49,7 +50,7 @@ class VirtioPciTransportTest {
     private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final NativeGuestRam ram = new NativeGuestRam(1 << 20);
+    private final TestRam ram = TestRam.nativeMemory(1 << 20);
     private final FakeVirtioDevice device = new FakeVirtioDevice();
     private final RecordingMsiVectorFactory vectors = new RecordingMsiVectorFactory();
     private final RecordingBarMapper mapper = new RecordingBarMapper();

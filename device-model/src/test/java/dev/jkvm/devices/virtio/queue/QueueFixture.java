@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.queue;
 
+import dev.jkvm.devices.memory.TestRam;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A queue over fresh test RAM with its driver side and an interrupt counter. */
@@ -17,7 +18,7 @@ final class QueueFixture {
     /** Where data buffers go. */
     static final long BUFFERS = 0x100000;
 
-    final HeapGuestRam ram = new HeapGuestRam(RAM_SIZE);
+    final TestRam ram = TestRam.heap(RAM_SIZE);
     final AtomicInteger interrupts = new AtomicInteger();
     final SplitQueueConfig config;
     final RingDriver driver;

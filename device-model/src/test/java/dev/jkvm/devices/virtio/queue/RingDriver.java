@@ -1,5 +1,6 @@
 package dev.jkvm.devices.virtio.queue;
 
+import dev.jkvm.devices.memory.TestRam;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -13,11 +14,11 @@ final class RingDriver {
     /** Little-endian u64. */
     private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final HeapGuestRam ram;
+    private final TestRam ram;
     private final SplitQueueConfig config;
     private int availIdx;
 
-    RingDriver(HeapGuestRam ram, SplitQueueConfig config) {
+    RingDriver(TestRam ram, SplitQueueConfig config) {
         this.ram = ram;
         this.config = config;
     }

@@ -1,6 +1,7 @@
 package dev.jkvm.devices.virtio.queue;
 
 import dev.jkvm.devices.memory.GuestMemoryException;
+import dev.jkvm.devices.memory.TestRam;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -42,7 +43,7 @@ class SplitVirtqueueHostileTest {
 
     private static VirtqueueException constructionFails(SplitQueueConfig config) {
         return assertThrows(VirtqueueException.class,
-                () -> new SplitVirtqueue(config, new HeapGuestRam(RAM_SIZE), () -> { }));
+                () -> new SplitVirtqueue(config, TestRam.heap(RAM_SIZE), () -> { }));
     }
 
     @Test

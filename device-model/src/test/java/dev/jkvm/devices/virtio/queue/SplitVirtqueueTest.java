@@ -1,7 +1,7 @@
 package dev.jkvm.devices.virtio.queue;
 
-import dev.jkvm.devices.memory.GuestMemoryException;
 import dev.jkvm.devices.memory.GuestRam;
+import dev.jkvm.devices.memory.TestRam;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -284,7 +284,7 @@ class SplitVirtqueueTest {
 
     @Test
     void queueReportsItsIndexAndSize() {
-        var ram = new HeapGuestRam(QueueFixture.RAM_SIZE);
+        var ram = TestRam.heap(QueueFixture.RAM_SIZE);
         var queue = new SplitVirtqueue(new SplitQueueConfig(3, 256, QueueFixture.DESC, QueueFixture.AVAIL,
                 QueueFixture.USED, false, false), ram, () -> { });
         assertEquals(3, queue.index());
@@ -296,25 +296,7 @@ class SplitVirtqueueTest {
         // Production guest RAM is mmap'ed guest memory: the aligned ordered accesses must work there too.
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment guest = arena.allocate(QueueFixture.RAM_SIZE, 4096);
-            GuestRam ram = new GuestRam() {
-                @Override
-                public MemorySegment slice(long gpa, long length) {
-                    if (!isRam(gpa, length)) {
-                        throw new GuestMemoryException("0x%x+0x%x is outside".formatted(gpa, length));
-                    }
-                    return guest.asSlice(gpa, length);
-                }
-
-                @Override
-                public boolean isRam(long gpa, long length) {
-                    return gpa >= 0 && length >= 0 && gpa <= guest.byteSize() - length;
-                }
-
-                @Override
-                public long size() {
-                    return guest.byteSize();
-                }
-            };
+            GuestRam ram = TestRam.of(guest);
             var config = new SplitQueueConfig(0, 8, QueueFixture.DESC, QueueFixture.AVAIL, QueueFixture.USED, true,
                     false);
             int[] interrupts = {0};
@@ -343,7 +325,7 @@ class SplitVirtqueueTest {
     /** A queue whose interrupt records used.idx as the driver sees it at that moment. */
     private record Observed(RingDriver driver, SplitVirtqueue queue, List<Integer> usedIdxAtInterrupt) {
         static Observed create(int size, boolean eventIdx) {
-            var ram = new HeapGuestRam(QueueFixture.RAM_SIZE);
+            var ram = TestRam.heap(QueueFixture.RAM_SIZE);
             var config = new SplitQueueConfig(0, size, QueueFixture.DESC, QueueFixture.AVAIL, QueueFixture.USED,
                     eventIdx, false);
             var driver = new RingDriver(ram, config);
