@@ -60,6 +60,8 @@ public final class Tap implements AutoCloseable {
     public static final int VNET_HEADER_SIZE = (int) VirtioNetHdrV1.LAYOUT.byteSize();
     /** What {@link #read} returns when no frame is waiting and {@link #write} when the tap cannot take one. */
     public static final long WOULD_BLOCK = -1;
+    /** frameResult's answer for EINTR: the call is made again. */
+    private static final long INTERRUPTED = -2;
 
     /** TUNSETIFF flags: a tap, no packet-information prefix, a virtio-net header before each frame. */
     private static final int TAP_FLAGS = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
@@ -276,20 +278,11 @@ public final class Tap implements AutoCloseable {
      * @param callState a segment from {@code Libc.allocateCallState}, used by this thread only
      */
     public long readv(MemorySegment iovecs, int count, MemorySegment callState) {
-        while (true) {
-            long result = NetLibc.readv(fd, iovecs, count, callState);
-            if (result >= 0) {
-                return result;
-            }
-            int errno = (int) -result;
-            if (errno == Errno.EAGAIN) {
-                return WOULD_BLOCK;
-            }
-            if (errno != Errno.EINTR) {
-                throw new TapException(Reason.FAILED, name, "cannot read a frame", "readv",
-                        new NativeException("readv(fd " + fd + ", " + count + " iovecs)", errno));
-            }
-        }
+        long result;
+        do {
+            result = frameResult(NetLibc.readv(fd, iovecs, count, callState), "readv", count, "cannot read a frame");
+        } while (result == INTERRUPTED);
+        return result;
     }
 
     /**
@@ -308,20 +301,31 @@ public final class Tap implements AutoCloseable {
 
     /** Writes one frame gathered from an {@link Iovec} array; as {@link #write}. Allocates nothing. */
     public long writev(MemorySegment iovecs, int count, MemorySegment callState) {
-        while (true) {
-            long result = NetLibc.writev(fd, iovecs, count, callState);
-            if (result >= 0) {
-                return result;
-            }
-            int errno = (int) -result;
-            if (errno == Errno.EAGAIN) {
-                return WOULD_BLOCK;
-            }
-            if (errno != Errno.EINTR) {
-                throw new TapException(Reason.FAILED, name, "the kernel refused a frame", "writev",
-                        new NativeException("writev(fd " + fd + ", " + count + " iovecs)", errno));
-            }
+        long result;
+        do {
+            result = frameResult(NetLibc.writev(fd, iovecs, count, callState), "writev", count,
+                    "the kernel refused a frame");
+        } while (result == INTERRUPTED);
+        return result;
+    }
+
+    /**
+     * What a readv/writev result ({@code -errno} on failure) means to the caller: the byte count, {@link #WOULD_BLOCK}
+     * for EAGAIN, {@link #INTERRUPTED} for EINTR (call again); any other errno throws.
+     */
+    private long frameResult(long result, String call, int count, String failure) {
+        if (result >= 0) {
+            return result;
         }
+        int errno = (int) -result;
+        if (errno == Errno.EAGAIN) {
+            return WOULD_BLOCK;
+        }
+        if (errno == Errno.EINTR) {
+            return INTERRUPTED;
+        }
+        throw new TapException(Reason.FAILED, name, failure, call,
+                new NativeException(call + "(fd " + fd + ", " + count + " iovecs)", errno));
     }
 
     /**
