@@ -4,6 +4,7 @@ import dev.jkvm.devices.block.CacheMode;
 import dev.jkvm.devices.block.ImageDirectories;
 import dev.jkvm.devices.block.RawImage;
 import dev.jkvm.devices.memory.TestRam;
+import dev.jkvm.devices.virtio.RecordingContext;
 import dev.jkvm.devices.virtio.queue.DescriptorChain;
 import dev.jkvm.devices.virtio.queue.GuestBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -143,7 +144,7 @@ class VirtioBlkDirectIoTest {
         byte[] expected = new byte[DISK_SIZE];
         System.arraycopy(data, 0, expected, (int) sector * VirtioBlk.SECTOR_SIZE, data.length);
         assertArrayEquals(expected, Files.readAllBytes(file), "only the request's sectors changed");
-        assertTrue(context.resetRequests.isEmpty(), "no reset: " + context.resetRequests);
+        assertTrue(context.resetReasons().isEmpty(), "no reset: " + context.resetReasons());
     }
 
     /** Creates a zeroed image fit for {@code cache} and starts the device on it; returns the image. */

@@ -5,6 +5,7 @@ import dev.jkvm.devices.virtio.RateLimitedLog;
 import dev.jkvm.devices.block.CacheMode;
 import dev.jkvm.devices.block.ImageDirectories;
 import dev.jkvm.devices.block.RawImage;
+import dev.jkvm.devices.virtio.RecordingContext;
 import dev.jkvm.devices.virtio.queue.DescriptorChain;
 import dev.jkvm.devices.virtio.queue.GuestBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -299,9 +300,9 @@ class VirtioBlkTest {
         DescriptorChain noStatus = chain(List.of(header(VirtioBlk.T_FLUSH, 0)), List.of());
         queue.offer(noStatus);
         device.queueNotified(0);
-        waitFor(() -> !context.resetRequests.isEmpty(), "needsReset");
-        assertTrue(context.resetRequests.get(0).contains("no writable byte for its status"),
-                context.resetRequests.toString());
+        waitFor(() -> !context.resetReasons().isEmpty(), "needsReset");
+        assertTrue(context.resetReasons().get(0).contains("no writable byte for its status"),
+                context.resetReasons().toString());
         assertNull(queue.pollCompletion(200), "a chain without a status byte is not completed");
 
         int popsBefore = queue.pops();
@@ -320,8 +321,8 @@ class VirtioBlkTest {
         start(false, 1);
         queue.breakWith("avail idx jumped by 300");
         device.queueNotified(0);
-        assertEquals(1, context.resetRequests.size());
-        assertTrue(context.resetRequests.get(0).contains("avail idx jumped by 300"));
+        assertEquals(1, context.resetReasons().size());
+        assertTrue(context.resetReasons().get(0).contains("avail idx jumped by 300"));
     }
 
     @Test
@@ -437,7 +438,7 @@ class VirtioBlkTest {
         FakeQueue.Completion completion = submit(chain);
         assertEquals(1, completion.bytesWritten());
         assertEquals(VirtioBlk.S_IOERR, statusOf(status));
-        assertTrue(context.resetRequests.isEmpty(), "IOERR, not a reset: " + context.resetRequests);
+        assertTrue(context.resetReasons().isEmpty(), "IOERR, not a reset: " + context.resetReasons());
         synchronized (logLines) {
             assertTrue(logLines.stream().anyMatch(line -> line.contains(reason)),
                     "a log line says " + reason + ": " + logLines);

@@ -1,6 +1,7 @@
 package dev.jkvm.devices.virtio.net;
 
 import dev.jkvm.devices.memory.TestRam;
+import dev.jkvm.devices.virtio.RecordingContext;
 import dev.jkvm.devices.virtio.queue.DescriptorChain;
 import dev.jkvm.devices.virtio.queue.GuestBuffer;
 import org.junit.jupiter.api.AfterEach;

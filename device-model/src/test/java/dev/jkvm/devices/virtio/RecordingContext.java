@@ -1,19 +1,18 @@
-package dev.jkvm.devices.virtio.net;
+package dev.jkvm.devices.virtio;
 
 import dev.jkvm.devices.memory.GuestRam;
-import dev.jkvm.devices.virtio.VirtioContext;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A transport stand-in that records what the device asked of it. */
-final class RecordingContext implements VirtioContext {
+/** A transport stand-in for device tests that records what the device asked of it. */
+public final class RecordingContext implements VirtioContext {
     private final GuestRam memory;
     private final List<String> resetReasons = new CopyOnWriteArrayList<>();
     private final AtomicInteger configChanges = new AtomicInteger();
 
-    RecordingContext(GuestRam memory) {
+    public RecordingContext(GuestRam memory) {
         this.memory = memory;
     }
 
@@ -32,11 +31,13 @@ final class RecordingContext implements VirtioContext {
         configChanges.incrementAndGet();
     }
 
-    List<String> resetReasons() {
+    /** The reasons of every needsReset so far, in order. */
+    public List<String> resetReasons() {
         return List.copyOf(resetReasons);
     }
 
-    int configChanges() {
+    /** How many times the device signalled a configuration change. */
+    public int configChanges() {
         return configChanges.get();
     }
 }
