@@ -7,6 +7,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +79,21 @@ final class NetworkNamespace implements AutoCloseable {
             throw e;
         }
         return namespace;
+    }
+
+    /**
+     * Adds bridge {@code bridge} with a fixed MAC and {@code host}/24, up, and a permanent neighbour entry for
+     * {@code guest} at {@code guestMac}. The fixed MAC matters: a bridge without one takes its lowest port's, and
+     * that change flushes the neighbour table, permanent entries included. The entry lets the kernel answer a guest
+     * that nothing here answers ARP for.
+     */
+    void addBridge(String bridge, MacAddress bridgeMac, InetAddress host, InetAddress guest, MacAddress guestMac)
+            throws IOException, InterruptedException {
+        ip("link", "add", bridge, "address", bridgeMac.toString(), "type", "bridge");
+        ip("address", "add", host.getHostAddress() + "/24", "dev", bridge);
+        ip("link", "set", bridge, "up");
+        ip("neighbour", "add", guest.getHostAddress(), "lladdr", guestMac.toString(), "dev", bridge, "nud",
+                "permanent");
     }
 
     String name() {

@@ -88,7 +88,6 @@ class TapBackendTest {
     /** Features the guest accepts in every test: mergeable buffers, so num_buffers is meaningful. */
     private static final long BASE_FEATURES = VirtioNetFeature.maskOf(VirtioNetFeature.MAC, VirtioNetFeature.STATUS,
             VirtioNetFeature.MTU, VirtioNetFeature.MRG_RXBUF);
-    /** How long a tap and its bridge may take to become operationally up after bringUp (linkwatch). */
     /** How soon after wakeup() a blocked awaitReadable must have returned. */
     private static final Duration WAKEUP_LATENCY = Duration.ofMillis(100);
 
@@ -97,11 +96,7 @@ class TapBackendTest {
     @BeforeAll
     void createNamespaceWithBridge() throws Exception {
         namespace = NetworkNamespace.create("tapbackend");
-        namespace.ip("link", "add", BRIDGE, "address", BRIDGE_MAC.toString(), "type", "bridge");
-        namespace.ip("address", "add", HOST.getHostAddress() + "/24", "dev", BRIDGE);
-        namespace.ip("link", "set", BRIDGE, "up");
-        namespace.ip("neighbour", "add", GUEST.getHostAddress(), "lladdr", GUEST_MAC.toString(), "dev", BRIDGE,
-                "nud", "permanent");
+        namespace.addBridge(BRIDGE, BRIDGE_MAC, HOST, GUEST, GUEST_MAC);
     }
 
     @AfterAll

@@ -54,14 +54,7 @@ class TapTest {
     @BeforeAll
     void createNamespaceWithBridge() throws Exception {
         namespace = NetworkNamespace.create("tap");
-        // A fixed address: a bridge without one takes its lowest port's, and that change flushes the
-        // neighbour table, permanent entries included.
-        namespace.ip("link", "add", BRIDGE, "address", BRIDGE_MAC.toString(), "type", "bridge");
-        namespace.ip("address", "add", HOST.getHostAddress() + "/24", "dev", BRIDGE);
-        namespace.ip("link", "set", BRIDGE, "up");
-        // The kernel's replies to the guest need the guest's MAC without ARP, which nothing here answers.
-        namespace.ip("neighbour", "add", GUEST.getHostAddress(), "lladdr", GUEST_MAC.toString(), "dev", BRIDGE,
-                "nud", "permanent");
+        namespace.addBridge(BRIDGE, BRIDGE_MAC, HOST, GUEST, GUEST_MAC);
     }
 
     @AfterAll
